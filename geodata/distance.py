@@ -1,0 +1,48 @@
+"""Great-circle distance and bearing on a spherical Earth.
+
+All functions take ``(lon, lat)`` pairs in degrees and return metres / degrees.
+"""
+
+import math
+
+# Mean Earth radius R1 = (2a + b) / 3 of WGS-84 (IUGG), in metres; the radius geopy's
+# great_circle uses as well.
+EARTH_RADIUS_M = 6_371_008.8
+
+# Half the circumference: no two points on the sphere are further apart than this.
+MAX_DISTANCE_M = math.pi * EARTH_RADIUS_M
+
+_RAD = math.pi / 180.0
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres between two points given in degrees.
+
+    >>> round(haversine_m(116.3975, 39.9087, 121.4737, 31.2304) / 1000)
+    1068
+    """
+    phi1 = lat1 * _RAD
+    phi2 = lat2 * _RAD
+    sin_dphi = math.sin((phi2 - phi1) * 0.5)
+    sin_dlmb = math.sin((lon2 - lon1) * _RAD * 0.5)
+    h = sin_dphi * sin_dphi + math.cos(phi1) * math.cos(phi2) * sin_dlmb * sin_dlmb
+    # min() guards against h creeping past 1.0 through rounding for antipodal points.
+    return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
+
+
+def initial_bearing_deg(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Initial bearing (forward azimuth) from point 1 to point 2, degrees clockwise from north, in [0, 360).
+
+    Identical points give 0.
+
+    >>> initial_bearing_deg(0.0, 0.0, 1.0, 0.0)
+    90.0
+    """
+    phi1 = lat1 * _RAD
+    phi2 = lat2 * _RAD
+    dlmb = (lon2 - lon1) * _RAD
+    y = math.sin(dlmb) * math.cos(phi2)
+    x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlmb)
+    bearing = math.degrees(math.atan2(y, x)) % 360.0
+    # (-0.0 % 360) is 360.0 in floating point for tiny negative values: fold it back.
+    return 0.0 if bearing >= 360.0 else bearing

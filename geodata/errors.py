@@ -1,0 +1,5 @@
+"""Exceptions raised by geodata; the API maps them to 4xx responses."""
+
+
+class InvalidCoordinate(ValueError):
+    """A longitude/latitude that is not a finite number in range."""

@@ -1,0 +1,104 @@
+"""The station registry: rest stations, driver homes and charging points."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from geodata.index import morton_key
+from stations import vocabulary as vocab
+
+
+class Station(models.Model):
+    class Kind(models.TextChoices):
+        REST_STATION = "rest_station", "户外劳动者服务站点 / Outdoor workers' rest station"
+        DRIVER_HOME = "driver_home", "司机之家 / Driver home"
+        CHARGING_POINT = "charging_point", "充电站点 / Charging point"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "开放 / Open"
+        TEMPORARILY_CLOSED = "temporarily_closed", "暂停开放 / Temporarily closed"
+        CLOSED = "closed", "已关闭 / Closed"
+        PLANNED = "planned", "规划中 / Planned"
+
+    class ChargingVehicle(models.TextChoices):
+        EBIKE = "ebike", "电动自行车 / E-bike"
+        EV = "ev", "电动汽车 / Electric car"
+        BOTH = "both", "两者 / Both"
+
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    # WGS-84 degrees. zkey is the Morton key of (lon, lat) (geodata.index); the B-tree indexes
+    # below search it by key ranges. It is derived: save() and the importer keep it in step.
+    lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    zkey = models.BigIntegerField(editable=False)
+
+    address = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=64, blank=True)
+    city_adcode = models.CharField(max_length=6, blank=True)
+    district = models.CharField(max_length=64, blank=True)
+    district_adcode = models.CharField(max_length=6, blank=True)
+
+    # Bit masks over stations.vocabulary (AMENITIES, WORKER_TYPES): one integer filters with
+    # `mask & wanted = wanted` on any database, without a join.
+    amenity_mask = models.BigIntegerField(default=0)
+    eligible_workers_mask = models.IntegerField(default=vocab.ALL_WORKERS_MASK)
+
+    # OpenStreetMap opening_hours syntax ("24/7", "Mo-Fr 08:00-20:00"); empty = unknown.
+    opening_hours = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    operator = models.CharField(max_length=200, blank=True)
+
+    # Charging points only.
+    charging_vehicle = models.CharField(max_length=8, choices=ChargingVehicle.choices, blank=True)
+    charging_sockets = models.PositiveIntegerField(null=True, blank=True)
+    battery_swap = models.BooleanField(null=True, blank=True)
+    max_power_kw = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
+
+    # Provenance: re-importing the same (source, external_id) updates the station.
+    source = models.CharField(max_length=100)
+    external_id = models.CharField(max_length=100)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_verified_at = models.DateTimeField(null=True, blank=True)
+    # Grows by one on every change; clients send it back to detect concurrent edits.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="station_source_external_id_uniq"),
+        ]
+        indexes = [
+            # nearest / bbox: status = ? AND zkey BETWEEN ? AND ?, paged by (zkey, id).
+            models.Index(fields=["status", "zkey", "id"], name="station_status_zkey_idx"),
+            # the same when a kind is asked for: keeps sparse kinds (driver homes) fast.
+            models.Index(fields=["kind", "status", "zkey"], name="station_kind_status_zkey_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}, #{self.pk})"
+
+    @property
+    def amenities(self) -> list[str]:
+        return vocab.amenity_codes(self.amenity_mask)
+
+    @amenities.setter
+    def amenities(self, codes) -> None:
+        self.amenity_mask = vocab.amenity_mask(codes)
+
+    @property
+    def eligible_workers(self) -> list[str]:
+        return vocab.worker_codes(self.eligible_workers_mask)
+
+    @eligible_workers.setter
+    def eligible_workers(self, codes) -> None:
+        self.eligible_workers_mask = vocab.worker_mask(codes)
+
+    def save(self, *args, **kwargs) -> None:
+        self.zkey = morton_key(self.lon, self.lat)
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)

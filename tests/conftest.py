@@ -1,0 +1,15 @@
+import os
+from pathlib import Path
+
+import pytest
+
+# The team's real public datasets live beside the repository in CI and on developers'
+# machines; a user's clone may not have them, so tests that read them skip with a reason.
+SHARED_DATA = Path(os.environ.get("YIZHAN_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared datasets not found at {SHARED_DATA} (set YIZHAN_SHARED_DATA)")
+    return SHARED_DATA
