@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.checks import Warning, register
 
 
-@register("security", deploy=False)
+@register("security", deploy=True)
 def check_secret_key(app_configs, **kwargs):
     if not settings.DEBUG and settings.SECRET_KEY == settings.INSECURE_DEFAULT_SECRET_KEY:
         return [
