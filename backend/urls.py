@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
+
+handler404 = "stations.api.fallback.not_found"
+handler500 = "stations.api.fallback.server_error"

@@ -5,28 +5,27 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from geodata.errors import InvalidCoordinate
+from stations.errors import BadRequest, NotFound
 from stations.vocabulary import UnknownCode
 
-
-class BadRequest(ValueError):
-    """Raised by services for input that is well-formed but not allowed; answers 400."""
-
-
-def _describe(error: dict) -> str:
-    """Turn one pydantic error into 'lat: Input should be ... (got '123')'."""
-    loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "header", "form")]
-    where = ".".join(loc) or "request"
-    message = error.get("msg", "invalid value")
-    text = f"{where}: {message}"
+def _describe(error: dict, request) -> str:
+    """Turn one pydantic error into "lat: Input should be ... (got '123')"."""
+    loc = [str(part) for part in error.get("loc", ())]
+    source = loc[0] if loc else ""
+    names = [part for part in loc if part not in ("query", "body", "path", "header", "form", "q")]
+    where = ".".join(names) or "request"
+    text = f"{where}: {error.get('msg', 'invalid value')}"
     if "input" in error and not isinstance(error["input"], dict):
         text += f" (got {error['input']!r})"
+    elif source == "query" and names and names[-1] in request.GET:
+        text += f" (got {request.GET[names[-1]]!r})"
     return text
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation_error(request, exc: ValidationError):
-        return api.create_response(request, {"detail": "; ".join(_describe(e) for e in exc.errors)}, status=400)
+        return api.create_response(request, {"detail": "; ".join(_describe(e, request) for e in exc.errors)}, status=400)
 
     @api.exception_handler(InvalidCoordinate)
     @api.exception_handler(UnknownCode)
@@ -35,7 +34,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": str(exc)}, status=400)
 
     @api.exception_handler(Http404)
-    def on_not_found(request, exc: Http404):
+    @api.exception_handler(NotFound)
+    def on_not_found(request, exc: Exception):
         return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
 
     @api.exception_handler(AuthenticationError)

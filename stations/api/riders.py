@@ -1,3 +1,81 @@
-from ninja import Router
+"""The riders' API: public, read-only, small and fast.
+
+Handlers parse (ninja), call one service, and return. The hot endpoints return orjson bytes
+directly: the response schemas document them in OpenAPI, and tests check the bodies against them.
+"""
+
+import orjson
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Router
+
+from stations.schemas import (
+    BboxQueryIn,
+    DetailQueryIn,
+    ErrorOut,
+    HealthOut,
+    MetaOut,
+    NearestOut,
+    NearestQueryIn,
+    StationDetailOut,
+    StationPageOut,
+)
+from stations.services import registry_info
+from stations.services.codes import build_filters
+from stations.services.nearest import NearestQuery, nearest_stations
+from stations.services.viewport import stations_in_bbox
 
 router = Router(tags=["riders"])
+
+MAX_ID = 2**63 - 1
+
+
+def json_response(data: dict, status: int = 200) -> HttpResponse:
+    return HttpResponse(orjson.dumps(data), content_type="application/json", status=status)
+
+
+@router.get("/stations/nearest", response={200: NearestOut, 400: ErrorOut}, summary="Nearest stations")
+def nearest(request: HttpRequest, q: Query[NearestQueryIn]):
+    """The `k` stations nearest to a point, nearest first (ties by id), exact.
+
+    Filter by `kind`, `amenity` (must have all), `open_now`, `radius_m` and `status`
+    (default: only open stations). `coordsys` applies to the input point and to every
+    coordinate in the answer; distances are always measured in WGS-84.
+    """
+    query = NearestQuery(
+        lat=q.lat,
+        lon=q.lon,
+        k=q.k,
+        filters=build_filters(q.kind, q.amenity, q.status),
+        open_now=q.open_now,
+        radius_m=q.radius_m,
+        coordsys=q.coordsys,
+    )
+    return json_response(nearest_stations(query))
+
+
+@router.get("/stations", response={200: StationPageOut, 400: ErrorOut}, summary="Stations in a map viewport")
+def in_bbox(request: HttpRequest, q: Query[BboxQueryIn]):
+    """A page of the stations inside `bbox` (for map viewports). Follow `next` for more."""
+    filters = build_filters(q.kind, q.amenity, q.status)
+    return json_response(stations_in_bbox(q.bbox, filters, q.coordsys, q.limit, q.cursor))
+
+
+@router.get(
+    "/stations/{station_id}",
+    response={200: StationDetailOut, 400: ErrorOut, 404: ErrorOut},
+    summary="One station, every public field",
+)
+def detail(request: HttpRequest, station_id: Path[int], q: Query[DetailQueryIn]):
+    if not 1 <= station_id <= MAX_ID:
+        return json_response({"detail": f"no station with id {station_id}"}, status=404)
+    return json_response(registry_info.station_detail(station_id, q.coordsys))
+
+
+@router.get("/meta", response=MetaOut, summary="Vocabularies: kinds, amenities, statuses, coordinate systems")
+def meta(request: HttpRequest):
+    return json_response(registry_info.meta())
+
+
+@router.get("/health", response=HealthOut, summary="Liveness and database check")
+def health(request: HttpRequest):
+    return json_response(registry_info.health())

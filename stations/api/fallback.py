@@ -1,0 +1,16 @@
+"""JSON answers for URLs that match no route, so API clients never parse an HTML error page."""
+
+from django.http import HttpRequest, JsonResponse
+from django.views import defaults
+
+
+def not_found(request: HttpRequest, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"no such endpoint or resource: {request.path} (see /api/v1/docs)"}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "internal error; it has been logged"}, status=500)
+    return defaults.server_error(request)

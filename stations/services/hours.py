@@ -1,0 +1,55 @@
+"""Opening hours in OpenStreetMap syntax, validated and evaluated with opening-hours-py."""
+
+import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from opening_hours import OpeningHours
+
+from stations.errors import BadRequest
+
+# Every station is in China; one zone keeps parsing cacheable by string alone.
+STATION_TZ = ZoneInfo("Asia/Shanghai")
+
+
+@lru_cache(maxsize=4096)
+def parse_hours(text: str) -> OpeningHours:
+    """Parse once per distinct string (registries reuse a few hundred patterns)."""
+    return OpeningHours(text, timezone=STATION_TZ, country="CN", auto_country=False, auto_timezone=False)
+
+
+def hours_error(text: str) -> str | None:
+    """None if ``text`` is valid opening_hours syntax (or empty = unknown), else a message."""
+    if not text:
+        return None
+    try:
+        parse_hours(text)
+    except Exception as exc:  # the library raises its own ParserError / SyntaxError types
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        return f"opening_hours {text!r} is not valid OpenStreetMap opening_hours syntax ({first_line}); e.g. '24/7' or 'Mo-Fr 08:00-20:00'"
+    return None
+
+
+def check_hours(text: str) -> str:
+    error = hours_error(text)
+    if error:
+        raise BadRequest(error)
+    return text
+
+
+def open_now(status: str, hours: str, now: datetime.datetime) -> bool | None:
+    """True/False when known, None when the hours are unknown. A station whose status is not
+    'open' is never open, whatever its hours say."""
+    if status != "open":
+        return False
+    if not hours:
+        return None
+    try:
+        return parse_hours(hours).is_open(now)
+    except Exception:
+        # Stored hours are validated on write; an unparsable legacy value means "unknown".
+        return None
+
+
+def now_in_china() -> datetime.datetime:
+    return datetime.datetime.now(STATION_TZ)

@@ -1,0 +1,96 @@
+"""Raw SQL for the spatial searches: the hot path of the riders' API.
+
+The ORM is avoided here on purpose: building a QuerySet and model instances costs several times
+the index search itself (see bench/). Statements are cached per shape (number of key ranges,
+filters), so each request only binds parameters.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connection
+
+from geodata.index import KeyRange
+from stations.models import Station
+
+TABLE = Station._meta.db_table
+
+# Row layout shared by nearest and bbox: geodata.nearest needs (id, lon, lat) first.
+COLUMNS = "id, lon, lat, name, kind, address, amenity_mask, status, opening_hours, zkey"
+ID, LON, LAT, NAME, KIND, ADDRESS, AMENITY_MASK, STATUS, OPENING_HOURS, ZKEY = range(10)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the store can filter on itself. Empty tuples mean "any"."""
+
+    statuses: tuple[str, ...] = ("open",)
+    kinds: tuple[str, ...] = ()
+    amenity_mask: int = 0
+
+    def where(self) -> str:
+        parts = []
+        if self.statuses:
+            parts.append(_in("status", len(self.statuses)))
+        if self.kinds:
+            parts.append(_in("kind", len(self.kinds)))
+        if self.amenity_mask:
+            parts.append("(amenity_mask & %s) = %s")
+        return " AND ".join(parts)
+
+    def params(self) -> list:
+        params: list = [*self.statuses, *self.kinds]
+        if self.amenity_mask:
+            params += [self.amenity_mask, self.amenity_mask]
+        return params
+
+
+def _in(column: str, n: int) -> str:
+    return f"{column} = %s" if n == 1 else f"{column} IN ({', '.join(['%s'] * n)})"
+
+
+@lru_cache(maxsize=512)
+def _ranges_sql(n_ranges: int, where: str) -> str:
+    # One indexed SELECT per key range, glued with UNION ALL (the ranges are disjoint). Both
+    # SQLite and PostgreSQL seek each branch on (status, zkey) or (kind, status, zkey); an
+    # OR of BETWEENs makes SQLite scan the whole status instead.
+    prefix = f"{where} AND " if where else ""
+    branch = f"SELECT {COLUMNS} FROM {TABLE} WHERE {prefix}zkey BETWEEN %s AND %s"
+    return " UNION ALL ".join([branch] * n_ranges)
+
+
+def fetch_in_ranges(ranges: list[KeyRange], filters: Filters) -> list[tuple]:
+    """Rows (COLUMNS) whose key falls in any of the ranges and that pass the filters."""
+    base = filters.params()
+    params: list = []
+    for lo, hi in ranges:
+        params += base
+        params.append(lo)
+        params.append(hi)
+    with connection.cursor() as cursor:
+        cursor.execute(_ranges_sql(len(ranges), filters.where()), params)
+        return cursor.fetchall()
+
+
+@lru_cache(maxsize=256)
+def _page_sql(where: str) -> str:
+    prefix = f"{where} AND " if where else ""
+    return (
+        f"SELECT {COLUMNS} FROM {TABLE} WHERE {prefix}zkey BETWEEN %s AND %s"
+        " AND lon BETWEEN %s AND %s AND lat BETWEEN %s AND %s"
+        " AND (zkey > %s OR id > %s) ORDER BY zkey, id LIMIT %s"
+    )
+
+
+def fetch_range_page(
+    key_range: KeyRange, box: tuple[float, float, float, float], after: tuple[int, int], filters: Filters, limit: int
+) -> list[tuple]:
+    """Rows in one key range and inside the WGS-84 box, after (zkey, id), in (zkey, id) order."""
+    min_lon, min_lat, max_lon, max_lat = box
+    after_key, after_id = after
+    # Start the index seek at the cursor, not at the range start: deep pages stay O(limit).
+    lo = max(key_range[0], after_key)
+    params = [*filters.params(), lo, key_range[1], min_lon, max_lon, min_lat, max_lat, after_key, after_id, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(_page_sql(filters.where()), params)
+        return cursor.fetchall()

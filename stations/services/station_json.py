@@ -1,0 +1,78 @@
+"""JSON shapes of a station for the riders' API, built straight from rows or models.
+
+The riders' endpoints serialise plain dicts with orjson instead of validating through pydantic
+response models: the schemas in stations/schemas.py document the same shapes in OpenAPI, and
+tests pin that both agree.
+"""
+
+import datetime
+
+from geodata.coords import from_wgs84
+from stations import vocabulary as vocab
+from stations.models import Station
+from stations.services import hours
+from stations.services.search_sql import ADDRESS, AMENITY_MASK, ID, KIND, LAT, LON, NAME, OPENING_HOURS, STATUS
+
+COORD_DECIMALS = 7  # ~1 cm
+
+
+def summary_json(row: tuple, coordsys: str, now: datetime.datetime) -> dict:
+    """The short form used in lists (search_sql.COLUMNS row)."""
+    lon, lat = from_wgs84(row[LON], row[LAT], coordsys)
+    return {
+        "id": row[ID],
+        "name": row[NAME],
+        "kind": row[KIND],
+        "lat": round(lat, COORD_DECIMALS),
+        "lon": round(lon, COORD_DECIMALS),
+        "address": row[ADDRESS],
+        "amenities": vocab.amenity_codes(row[AMENITY_MASK]),
+        "status": row[STATUS],
+        "open_now": hours.open_now(row[STATUS], row[OPENING_HOURS], now),
+        "opening_hours": row[OPENING_HOURS],
+    }
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict:
+    """Every public field of a station."""
+    lon, lat = from_wgs84(station.lon, station.lat, coordsys)
+    charging = None
+    if station.kind == Station.Kind.CHARGING_POINT or station.charging_vehicle:
+        charging = {
+            "vehicle": station.charging_vehicle or None,
+            "sockets": station.charging_sockets,
+            "battery_swap": station.battery_swap,
+            "max_power_kw": station.max_power_kw,
+        }
+    return {
+        "id": station.id,
+        "name": station.name,
+        "name_en": station.name_en,
+        "kind": station.kind,
+        "lat": round(lat, COORD_DECIMALS),
+        "lon": round(lon, COORD_DECIMALS),
+        "coordsys": coordsys,
+        "address": station.address,
+        "city": station.city,
+        "city_adcode": station.city_adcode,
+        "district": station.district,
+        "district_adcode": station.district_adcode,
+        "amenities": station.amenities,
+        "opening_hours": station.opening_hours,
+        "open_now": hours.open_now(station.status, station.opening_hours, now),
+        "status": station.status,
+        "phone": station.phone,
+        "operator": station.operator,
+        "charging": charging,
+        "eligible_workers": station.eligible_workers,
+        "source": station.source,
+        "external_id": station.external_id,
+        "created_at": _iso(station.created_at),
+        "updated_at": _iso(station.updated_at),
+        "last_verified_at": _iso(station.last_verified_at),
+        "version": station.version,
+    }
