@@ -1,0 +1,74 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from geodata.coords import COORDSYS
+from stations.errors import BadRequest
+from stations.models import Station
+from stations.services.import_readers import guess_format, read_table
+from stations.services.importer import ImportAborted, ImportOptions, import_stations, write_rejects
+
+SHOWN_PROBLEMS = 20
+
+
+class Command(BaseCommand):
+    help = "Import stations from a CSV or GeoJSON file, all or nothing, updating by (source, external_id)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="CSV (with a header row) or GeoJSON FeatureCollection of Points")
+        parser.add_argument("--kind", choices=Station.Kind.values, help="kind of every row without a 'kind' column")
+        parser.add_argument("--coordsys", choices=COORDSYS, required=True, help="coordinate system of the file")
+        parser.add_argument("--source", required=True, help="name of the data source; with external_id it identifies a station")
+        parser.add_argument("--id-column", default="external_id", help="column holding the stable id (default: external_id)")
+        parser.add_argument("--within", type=Path, help="boundary GeoJSON: reject points outside it")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the rest")
+        parser.add_argument("--rejects", type=Path, help="where --skip-invalid writes rejected rows (default: PATH.rejects.csv)")
+        parser.add_argument("--format", choices=["csv", "geojson"], help="override the format guessed from the extension")
+
+    def handle(self, *args, **options):
+        path: Path = options["path"]
+        try:
+            table = read_table(path.read_bytes(), options["format"] or guess_format(path.name))
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+        except BadRequest as exc:
+            raise CommandError(str(exc)) from None
+        import_options = ImportOptions(
+            source=options["source"],
+            coordsys=options["coordsys"],
+            kind=options["kind"],
+            id_column=options["id_column"],
+            within_path=options["within"],
+            skip_invalid=options["skip_invalid"],
+            dry_run=options["dry_run"],
+        )
+        bar = tqdm(unit=" rows", desc=path.name, file=sys.stderr) if sys.stderr.isatty() else None
+        try:
+            report = import_stations(table, import_options, progress=bar.update if bar else None)
+        except ImportAborted as exc:
+            self._print_problems(exc.report)
+            raise CommandError(exc.report.summary_line()) from None
+        except BadRequest as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            if bar:
+                bar.close()
+        self._print_problems(report)
+        rejects_path = None
+        if report.rejects and not report.dry_run:
+            rejects_path = options["rejects"] or path.with_name(path.name + ".rejects.csv")
+            write_rejects(report, rejects_path, table.columns)
+        self.stdout.write(report.summary_line(str(rejects_path) if rejects_path else None))
+
+    def _print_problems(self, report) -> None:
+        for warning in report.warnings[:SHOWN_PROBLEMS]:
+            self.stderr.write(f"warning: {warning}")
+        if report.warning_count > SHOWN_PROBLEMS:
+            self.stderr.write(f"... and {report.warning_count - SHOWN_PROBLEMS} more warnings")
+        for reject in report.rejects[:SHOWN_PROBLEMS]:
+            self.stderr.write(f"row {reject.row}: {reject.reason}")
+        if len(report.rejects) > SHOWN_PROBLEMS:
+            self.stderr.write(f"... and {len(report.rejects) - SHOWN_PROBLEMS} more rejected rows")

@@ -1,0 +1,137 @@
+"""Reading station tables from CSV and GeoJSON into numbered rows of text fields.
+
+Readers only parse; they do not judge the values (import_rows does). A file that cannot be
+read as a table at all raises ImportFileError with a message that says what to fix.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from stations.errors import BadRequest
+
+FORMATS = ("csv", "geojson")
+_SNIFF_BYTES = 64 * 1024
+_DELIMITERS = ",;\t|"
+
+
+class ImportFileError(BadRequest):
+    """The file as a whole cannot be imported (wrong format, no header, missing columns)."""
+
+
+@dataclass
+class Table:
+    """The columns a file provides and its rows as (row_number, {column: text}).
+
+    CSV row numbers count the header as row 1, as a spreadsheet shows them; GeoJSON rows are
+    numbered by feature, from 1.
+    """
+
+    columns: list[str]
+    rows: Iterator[tuple[int, dict]]
+    coord_system: str | None = None  # the GeoJSON "coord_system" foreign member, if any
+
+
+def guess_format(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if suffix in (".geojson", ".json"):
+        return "geojson"
+    raise ImportFileError(f"cannot tell the format of {name!r} from its extension; use .csv or .geojson")
+
+
+def read_table(data: bytes, fmt: str) -> Table:
+    if fmt == "csv":
+        return _read_csv(data)
+    if fmt == "geojson":
+        return _read_geojson(data)
+    raise ImportFileError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 (Excel: 'CSV UTF-8')"
+        ) from None
+
+
+def _read_csv(data: bytes) -> Table:
+    text = _decode(data)
+    sample = text[:_SNIFF_BYTES]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
+    except csv.Error:
+        dialect = csv.excel  # one column, or too regular to tell: plain commas
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("the CSV file is empty; it needs a header row") from None
+    columns = [name.strip() for name in header]
+    if len(set(columns)) != len(columns):
+        duplicates = sorted({c for c in columns if columns.count(c) > 1})
+        raise ImportFileError(f"the CSV header repeats column(s) {', '.join(duplicates)}")
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue  # blank line
+            row_number = reader.line_num
+            yield row_number, dict(zip(columns, (v.strip() for v in values)))
+
+    return Table(columns, rows())
+
+
+def _read_geojson(data: bytes) -> Table:
+    try:
+        doc = json.loads(_decode(data))
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"the GeoJSON is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise ImportFileError('the GeoJSON must be a FeatureCollection: {"type": "FeatureCollection", "features": [...]}')
+    features = doc["features"]
+    columns: dict[str, None] = {}
+    for feature in features:
+        if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
+            columns.update(dict.fromkeys(feature["properties"]))
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        for n, feature in enumerate(features, start=1):
+            yield n, _feature_row(feature)
+
+    return Table(list(columns), rows(), coord_system=doc.get("coord_system"))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(_text(v) for v in value)
+    return str(value).strip()
+
+
+def _feature_row(feature) -> dict:
+    """Properties as text, plus lon/lat from a Point geometry (or a reason in __geometry_error__)."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return {"__geometry_error__": "is not a GeoJSON Feature"}
+    props = feature.get("properties") or {}
+    row = {key: _text(value) for key, value in props.items()} if isinstance(props, dict) else {}
+    if feature.get("id") is not None and not row.get("external_id"):
+        row["external_id"] = _text(feature["id"])
+    geometry = feature.get("geometry")
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        row["__geometry_error__"] = "geometry must be a Point"
+    elif not isinstance(coords, list) or len(coords) < 2:
+        row["__geometry_error__"] = "Point coordinates must be [lon, lat]"
+    else:
+        row["lon"], row["lat"] = _text(coords[0]), _text(coords[1])
+    return row

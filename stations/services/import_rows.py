@@ -1,0 +1,197 @@
+"""Validating one imported row into the values of a Station, or a reason to reject it.
+
+Every reason says what is wrong and how to fix it; the importer adds the row number.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.utils.dateparse import parse_datetime
+from shapely import Point
+from shapely.prepared import PreparedGeometry
+
+from geodata.coords import out_of_china, to_wgs84
+from geodata.index import morton_key
+from stations import vocabulary as vocab
+from stations.models import Station
+from stations.services.hours import STATION_TZ, hours_error
+
+# Columns the importer understands. Everything else in a file is ignored with one warning.
+TEXT_COLUMNS = {  # column -> max length (the model's)
+    "name": 200, "name_en": 200, "address": 300, "city": 64, "city_adcode": 6, "district": 64,
+    "district_adcode": 6, "phone": 64, "operator": 200, "opening_hours": 255,
+}
+KNOWN_COLUMNS = {
+    "external_id", "lon", "lat", "kind", "status", "amenities", "eligible_workers", "charging_vehicle",
+    "charging_sockets", "battery_swap", "max_power_kw", "last_verified_at", *TEXT_COLUMNS,
+}
+_KINDS = tuple(Station.Kind.values)
+_STATUSES = tuple(Station.Status.values)
+_VEHICLES = tuple(Station.ChargingVehicle.values)
+_TRUE = {"true", "yes", "y", "1", "是"}
+_FALSE = {"false", "no", "n", "0", "否"}
+_SYSTEM_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+@dataclass
+class RowOptions:
+    kind: str | None
+    coordsys: str
+    id_column: str = "external_id"
+    within: PreparedGeometry | None = None  # in WGS-84
+
+
+class RowRejected(ValueError):
+    pass
+
+
+@dataclass
+class StationValues:
+    """The model columns a row sets. ``present`` names the optional columns the file provided;
+    an update only touches those (plus location, name and kind), never blanking the rest."""
+
+    external_id: str
+    values: dict
+    present: frozenset[str] = frozenset()
+
+
+def _number(raw: dict, column: str) -> float:
+    text = raw.get(column, "")
+    if text == "":
+        raise RowRejected(f"{column} is empty")
+    try:
+        value = float(text)
+    except ValueError:
+        raise RowRejected(f"{column} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise RowRejected(f"{column} {text!r} is not a finite number")
+    return value
+
+
+def _location(raw: dict, options: RowOptions) -> tuple[float, float]:
+    """(lon, lat) in WGS-84, after the checks that catch real-world mistakes."""
+    if "__geometry_error__" in raw:
+        raise RowRejected(raw["__geometry_error__"])
+    lon = _number(raw, "lon")
+    lat = _number(raw, "lat")
+    if lon == 0 and lat == 0:
+        raise RowRejected("lon/lat (0, 0) is a placeholder, not a location; fill in the real coordinates")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if -90 <= lon <= 90 and -180 <= lat <= 180:
+            raise RowRejected(f"lat/lon look swapped (lon={lon}, lat={lat}): put the longitude in lon and the latitude in lat")
+        bad = "lat" if not -90 <= lat <= 90 else "lon"
+        value = lat if bad == "lat" else lon
+        allowed = "-90..90" if bad == "lat" else "-180..180"
+        raise RowRejected(f"{bad} {value} is out of range {allowed} (another value in the wrong column?)")
+    if options.coordsys != "wgs84" and out_of_china(lon, lat):
+        if not out_of_china(lat, lon):
+            raise RowRejected(f"lat/lon look swapped (lon={lon}, lat={lat}): put the longitude in lon and the latitude in lat")
+        raise RowRejected(
+            f"point ({lon}, {lat}) is outside China, where {_SYSTEM_NAMES[options.coordsys]} coordinates do not exist;"
+            " check the coordinates or --coordsys"
+        )
+    lon, lat = to_wgs84(lon, lat, options.coordsys)
+    if options.within is not None and not options.within.contains(Point(lon, lat)):
+        raise RowRejected(f"point ({raw['lon']}, {raw['lat']}) is outside the --within boundary")
+    return lon, lat
+
+
+def _codes(text: str) -> list[str]:
+    return [code.strip() for code in text.replace(",", ";").split(";") if code.strip()]
+
+
+def _choice(text: str, allowed: tuple[str, ...], column: str) -> str:
+    if text not in allowed:
+        raise RowRejected(f"unknown {column} {text!r}; allowed: {', '.join(allowed)}")
+    return text
+
+
+def _bool(text: str, column: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise RowRejected(f"{column} {text!r} is not yes/no (true/false, 1/0)")
+
+
+def _optional_fields(raw: dict, values: dict) -> None:
+    for column, max_length in TEXT_COLUMNS.items():
+        if column in raw and column != "name":
+            text = raw[column]
+            if len(text) > max_length:
+                raise RowRejected(f"{column} is longer than {max_length} characters")
+            values[column] = text
+    if "opening_hours" in raw:
+        error = hours_error(raw["opening_hours"])
+        if error:
+            raise RowRejected(error)
+    if "status" in raw:
+        values["status"] = _choice(raw["status"], _STATUSES, "status") if raw["status"] else "open"
+    if "amenities" in raw:
+        try:
+            values["amenity_mask"] = vocab.amenity_mask(_codes(raw["amenities"]))
+        except vocab.UnknownCode as exc:
+            raise RowRejected(str(exc)) from None
+    if "eligible_workers" in raw:
+        codes = _codes(raw["eligible_workers"]) or [vocab.ALL_WORKERS]
+        try:
+            values["eligible_workers_mask"] = vocab.worker_mask(codes)
+        except vocab.UnknownCode as exc:
+            raise RowRejected(str(exc)) from None
+    if "charging_vehicle" in raw:
+        values["charging_vehicle"] = _choice(raw["charging_vehicle"], _VEHICLES, "charging_vehicle") if raw["charging_vehicle"] else ""
+    if "charging_sockets" in raw:
+        text = raw["charging_sockets"]
+        if text and not text.isdigit():
+            raise RowRejected(f"charging_sockets {text!r} is not a whole number >= 0")
+        values["charging_sockets"] = int(text) if text else None
+    if "battery_swap" in raw:
+        values["battery_swap"] = _bool(raw["battery_swap"], "battery_swap") if raw["battery_swap"] else None
+    if "max_power_kw" in raw:
+        power = _number(raw, "max_power_kw") if raw["max_power_kw"] else None
+        if power is not None and power < 0:
+            raise RowRejected(f"max_power_kw {power} must be >= 0")
+        values["max_power_kw"] = power
+    if "last_verified_at" in raw:
+        values["last_verified_at"] = _datetime(raw["last_verified_at"])
+
+
+def _datetime(text: str) -> datetime.datetime | None:
+    if not text:
+        return None
+    try:
+        value = parse_datetime(text) or (
+            datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time()) if len(text) == 10 else None
+        )
+    except ValueError:
+        value = None
+    if value is None:
+        raise RowRejected(f"last_verified_at {text!r} is not an ISO 8601 date/time like 2026-11-01T10:00:00+08:00")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=STATION_TZ)
+    return value
+
+
+def validate_row(raw: dict, options: RowOptions) -> StationValues:
+    """The Station values of one row, or RowRejected with the reason."""
+    name = raw.get("name", "")
+    if not name:
+        raise RowRejected("name is empty")
+    if len(name) > TEXT_COLUMNS["name"]:
+        raise RowRejected(f"name is longer than {TEXT_COLUMNS['name']} characters")
+    external_id = raw.get(options.id_column, "")
+    if not external_id:
+        raise RowRejected(f"{options.id_column} is empty: every row needs a stable id so re-imports update it")
+    if len(external_id) > 100:
+        raise RowRejected(f"{options.id_column} is longer than 100 characters")
+    lon, lat = _location(raw, options)
+    kind = raw.get("kind") or options.kind
+    if not kind:
+        raise RowRejected(f"kind is empty and no --kind was given; allowed: {', '.join(_KINDS)}")
+    values = {"name": name, "kind": _choice(kind, _KINDS, "kind"), "lon": lon, "lat": lat, "zkey": morton_key(lon, lat)}
+    _optional_fields(raw, values)
+    present = frozenset(values)
+    return StationValues(external_id, values, present)
+
