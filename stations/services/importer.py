@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
-from shapely import ops, unary_union
+import shapely
+from shapely import unary_union
 from shapely.geometry import shape
 from shapely.prepared import prep
 
@@ -115,7 +116,7 @@ def load_boundary(path: Path, default_coordsys: str):
         raise ImportFileError(f"the --within boundary {str(path)!r} holds no polygon")
     coordsys = {"GCJ-02": "gcj02", "BD-09": "bd09", "WGS-84": "wgs84"}.get(doc.get("coord_system"), default_coordsys)
     if coordsys != "wgs84":
-        geometry = ops.transform(lambda x, y: to_wgs84(x, y, coordsys), geometry)
+        geometry = shapely.transform(geometry, lambda xy: [to_wgs84(x, y, coordsys) for x, y in xy])
     return prep(geometry)
 
 
