@@ -26,8 +26,11 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     sin_dphi = math.sin((phi2 - phi1) * 0.5)
     sin_dlmb = math.sin((lon2 - lon1) * _RAD * 0.5)
     h = sin_dphi * sin_dphi + math.cos(phi1) * math.cos(phi2) * sin_dlmb * sin_dlmb
-    # min() guards against h creeping past 1.0 through rounding for antipodal points.
-    return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
+    # Rounding can push h just past 1.0 for antipodal points. (Not min(1.0, h): that would
+    # turn a NaN input into half the circumference instead of NaN.)
+    if h > 1.0:
+        h = 1.0
+    return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def initial_bearing_deg(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
