@@ -72,10 +72,14 @@ class Station(models.Model):
             models.UniqueConstraint(fields=["source", "external_id"], name="station_source_external_id_uniq"),
         ]
         indexes = [
-            # nearest / bbox: status = ? AND zkey BETWEEN ? AND ?, paged by (zkey, id).
-            models.Index(fields=["status", "zkey", "id"], name="station_status_zkey_idx"),
+            # nearest / bbox: status = ? AND zkey BETWEEN ? AND ?, paged by (zkey, id). The
+            # trailing columns make it covering, so the search reads the index alone and
+            # loads whole rows only for the k winners.
+            models.Index(
+                fields=["status", "zkey", "id", "lon", "lat", "kind", "amenity_mask"], name="station_status_zkey_idx"
+            ),
             # the same when a kind is asked for: keeps sparse kinds (driver homes) fast.
-            models.Index(fields=["kind", "status", "zkey"], name="station_kind_status_zkey_idx"),
+            models.Index(fields=["kind", "status", "zkey", "id", "lon", "lat", "amenity_mask"], name="station_kind_zkey_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,23 @@
 """Use case: the k stations nearest to a rider, exactly, with filters."""
 
-import math
 from dataclasses import dataclass
 
 from geodata import nearest as geo_nearest
 from geodata.coords import check_lon_lat, to_wgs84
 from geodata.distance import initial_bearing_deg
 from stations.services import hours
-from stations.services.search_sql import LAT, LON, OPENING_HOURS, STATUS, Filters, fetch_in_ranges
+from stations.services.density import density_grid
+from stations.services.search_sql import (
+    CANDIDATE_COLUMNS,
+    COLUMNS,
+    LAT,
+    LON,
+    OPENING_HOURS,
+    STATUS,
+    Filters,
+    fetch_by_ids,
+    fetch_in_ranges,
+)
 from stations.services.station_json import summary_json
 
 MAX_K = 100
@@ -41,16 +51,21 @@ def nearest_stations(query: NearestQuery) -> dict:
             return hours.open_now(row[STATUS], row[OPENING_HOURS], now) is True
 
     filters = query.filters
+    # Without "open now" the search reads only the covering index; whole rows follow for the winners.
+    columns = COLUMNS if accept else CANDIDATE_COLUMNS
     hits = geo_nearest.nearest(
         lon,
         lat,
         query.k,
-        lambda ranges: fetch_in_ranges(ranges, filters),
+        lambda ranges: fetch_in_ranges(ranges, filters, columns),
         radius_m=query.radius_m,
         accept=accept,
-        # Dense cities hold k stations within ~1 km; larger k needs a proportionally larger area.
-        start_radius_m=1_000.0 * math.sqrt(query.k / 10),
+        start_radius_m=density_grid().start_radius_m(lon, lat, query.k),
     )
+    if not accept:
+        rows = fetch_by_ids([hit.id for hit in hits])
+        # A station deleted between the two reads is simply left out.
+        hits = [geo_nearest.Hit(hit.distance_m, rows[hit.id]) for hit in hits if hit.id in rows]
     results = []
     for hit in hits:
         row = hit.row

@@ -49,18 +49,24 @@ def _in(column: str, n: int) -> str:
     return f"{column} = %s" if n == 1 else f"{column} IN ({', '.join(['%s'] * n)})"
 
 
+# The search phase reads only what the covering indexes hold; whole rows are loaded for the
+# k winners alone. "Open now" needs status and hours per candidate, so it reads whole rows.
+CANDIDATE_COLUMNS = "id, lon, lat"
+
+
 @lru_cache(maxsize=512)
-def _ranges_sql(n_ranges: int, where: str) -> str:
+def _ranges_sql(n_ranges: int, where: str, columns: str) -> str:
     # One indexed SELECT per key range, glued with UNION ALL (the ranges are disjoint). Both
     # SQLite and PostgreSQL seek each branch on (status, zkey) or (kind, status, zkey); an
     # OR of BETWEENs makes SQLite scan the whole status instead.
     prefix = f"{where} AND " if where else ""
-    branch = f"SELECT {COLUMNS} FROM {TABLE} WHERE {prefix}zkey BETWEEN %s AND %s"
+    branch = f"SELECT {columns} FROM {TABLE} WHERE {prefix}zkey BETWEEN %s AND %s"
     return " UNION ALL ".join([branch] * n_ranges)
 
 
-def fetch_in_ranges(ranges: list[KeyRange], filters: Filters) -> list[tuple]:
-    """Rows (COLUMNS) whose key falls in any of the ranges and that pass the filters."""
+def fetch_in_ranges(ranges: list[KeyRange], filters: Filters, columns: str = COLUMNS) -> list[tuple]:
+    """Rows (``columns``, starting id, lon, lat) whose key falls in any of the ranges and that
+    pass the filters."""
     base = filters.params()
     params: list = []
     for lo, hi in ranges:
@@ -68,8 +74,17 @@ def fetch_in_ranges(ranges: list[KeyRange], filters: Filters) -> list[tuple]:
         params.append(lo)
         params.append(hi)
     with connection.cursor() as cursor:
-        cursor.execute(_ranges_sql(len(ranges), filters.where()), params)
+        cursor.execute(_ranges_sql(len(ranges), filters.where(), columns), params)
         return cursor.fetchall()
+
+
+def fetch_by_ids(ids: list[int]) -> dict[int, tuple]:
+    """Whole rows (COLUMNS) by id."""
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {COLUMNS} FROM {TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
+        return {row[ID]: row for row in cursor.fetchall()}
 
 
 @lru_cache(maxsize=256)

@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from stations.services.density import forget_density_grid
+
 
 @pytest.fixture
 def rider() -> Client:
@@ -10,7 +12,10 @@ def rider() -> Client:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_caches():
+    """Each test starts without the health count or the nearest-search density grid."""
     cache.clear()
+    forget_density_grid()
     yield
     cache.clear()
+    forget_density_grid()
