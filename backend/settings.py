@@ -60,6 +60,10 @@ SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "yizhan.sqlite3
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding lets psycopg prepare the hot search statement once per connection.
+        # Behind PgBouncer in transaction mode it needs PgBouncer >= 1.21 (max_prepared_statements).
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {

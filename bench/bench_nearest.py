@@ -157,7 +157,7 @@ def postgis_comparison(rows, positions, brute) -> dict:
                 for r in rows:
                     copy.write_row((r[0], f"SRID=4326;POINT({r[1]!r} {r[2]!r})"))
             conn.execute("CREATE INDEX pts_geom_gist ON pts USING gist (geom)")
-            conn.execute("ANALYZE pts")
+            conn.execute("VACUUM ANALYZE pts")
         sql = (
             "SELECT id FROM (SELECT id, geom FROM pts ORDER BY geom <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326) LIMIT 30) s"
             " ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, false), id LIMIT 10"

@@ -87,7 +87,7 @@ class Station(models.Model):
 
     @property
     def amenities(self) -> list[str]:
-        return vocab.amenity_codes(self.amenity_mask)
+        return list(vocab.amenity_codes(self.amenity_mask))
 
     @amenities.setter
     def amenities(self, codes) -> None:

@@ -6,6 +6,7 @@ format: append new codes at the end, never reorder or remove.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,10 @@ def amenity_mask(codes) -> int:
     return _mask(codes, _AMENITY_BIT, "amenity")
 
 
-def amenity_codes(mask: int) -> list[str]:
-    """Amenity codes of a mask, in vocabulary order."""
-    return [code for code, bit in _AMENITY_BIT.items() if mask & bit]
+@lru_cache(maxsize=8192)
+def amenity_codes(mask: int) -> tuple[str, ...]:
+    """Amenity codes of a mask, in vocabulary order (cached: registries reuse few combinations)."""
+    return tuple(code for code, bit in _AMENITY_BIT.items() if mask & bit)
 
 
 def worker_mask(codes) -> int:

@@ -80,10 +80,10 @@ def _read_csv(data: bytes) -> Table:
 
     def rows() -> Iterator[tuple[int, dict]]:
         for values in reader:
-            if not any(v.strip() for v in values):
+            stripped = [v.strip() for v in values]
+            if not any(stripped):
                 continue  # blank line
-            row_number = reader.line_num
-            yield row_number, dict(zip(columns, (v.strip() for v in values)))
+            yield reader.line_num, dict(zip(columns, stripped))
 
     return Table(columns, rows())
 

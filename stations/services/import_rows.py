@@ -22,6 +22,7 @@ TEXT_COLUMNS = {  # column -> max length (the model's)
     "name": 200, "name_en": 200, "address": 300, "city": 64, "city_adcode": 6, "district": 64,
     "district_adcode": 6, "phone": 64, "operator": 200, "opening_hours": 255,
 }
+_OPTIONAL_TEXT_COLUMNS = tuple((column, n) for column, n in TEXT_COLUMNS.items() if column != "name")
 KNOWN_COLUMNS = {
     "external_id", "lon", "lat", "kind", "status", "amenities", "eligible_workers", "charging_vehicle",
     "charging_sockets", "battery_swap", "max_power_kw", "last_verified_at", *TEXT_COLUMNS,
@@ -117,9 +118,9 @@ def _bool(text: str, column: str) -> bool:
 
 
 def _optional_fields(raw: dict, values: dict) -> None:
-    for column, max_length in TEXT_COLUMNS.items():
-        if column in raw and column != "name":
-            text = raw[column]
+    for column, max_length in _OPTIONAL_TEXT_COLUMNS:
+        text = raw.get(column)
+        if text is not None:
             if len(text) > max_length:
                 raise RowRejected(f"{column} is longer than {max_length} characters")
             values[column] = text

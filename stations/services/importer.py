@@ -164,6 +164,8 @@ def import_stations(
 
 
 def _run(table, options, row_options, report, progress, extra_check) -> None:
+    # A first import of a source has nothing to compare with: skip looking rows up.
+    source_is_new = not Station.objects.filter(source=options.source).exists()
     seen_ids: dict[str, int] = {}
     seen_points: dict[tuple[float, float], int] = {}
     chunk: list[tuple[int, StationValues]] = []
@@ -187,10 +189,10 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
         _warn_suspicious(raw, row_number, values, seen_points, report)
         chunk.append((row_number, values))
         if len(chunk) >= CHUNK_ROWS:
-            _upsert(chunk, options, report)
+            _upsert(chunk, options, report, source_is_new)
             chunk = []
     if chunk:
-        _upsert(chunk, options, report)
+        _upsert(chunk, options, report, source_is_new)
 
 
 def _warn_suspicious(raw, row_number, values, seen_points, report) -> None:
@@ -203,16 +205,18 @@ def _warn_suspicious(raw, row_number, values, seen_points, report) -> None:
         report.warn(f"row {row_number}: exactly the same coordinates as row {first}")
 
 
-def _upsert(chunk: list[tuple[int, StationValues]], options: ImportOptions, report: ImportReport) -> None:
+def _upsert(chunk: list[tuple[int, StationValues]], options: ImportOptions, report: ImportReport, source_is_new: bool) -> None:
     """Create new stations and update changed ones; identical rows are left untouched."""
     present = sorted(set().union(*(v.present for _, v in chunk)) - set(_CORE), key=_OPTIONAL.index)
     compare = [*_CORE, *present]
-    existing = {
-        row[0]: row[1:]
-        for row in Station.objects.filter(source=options.source, external_id__in=[v.external_id for _, v in chunk])
-        .values_list("external_id", "id", *compare)
-        .iterator(chunk_size=CHUNK_ROWS)
-    }
+    existing = {}
+    if not source_is_new:
+        existing = {
+            row[0]: row[1:]
+            for row in Station.objects.filter(source=options.source, external_id__in=[v.external_id for _, v in chunk])
+            .values_list("external_id", "id", *compare)
+            .iterator(chunk_size=CHUNK_ROWS)
+        }
     now = timezone.now()
     inserts, updates = [], []
     for _, station in chunk:

@@ -17,6 +17,7 @@ from stations.services.search_sql import (
     Filters,
     fetch_by_ids,
     fetch_in_ranges,
+    search_in_two_phases,
 )
 from stations.services.station_json import summary_json
 
@@ -51,8 +52,10 @@ def nearest_stations(query: NearestQuery) -> dict:
             return hours.open_now(row[STATUS], row[OPENING_HOURS], now) is True
 
     filters = query.filters
-    # Without "open now" the search reads only the covering index; whole rows follow for the winners.
-    columns = COLUMNS if accept else CANDIDATE_COLUMNS
+    # Without "open now" the search can read only the covering index, loading whole rows for
+    # the winners afterwards (where a second statement is cheap: see search_in_two_phases).
+    two_phases = accept is None and search_in_two_phases()
+    columns = CANDIDATE_COLUMNS if two_phases else COLUMNS
     hits = geo_nearest.nearest(
         lon,
         lat,
@@ -62,7 +65,7 @@ def nearest_stations(query: NearestQuery) -> dict:
         accept=accept,
         start_radius_m=density_grid().start_radius_m(lon, lat, query.k),
     )
-    if not accept:
+    if two_phases:
         rows = fetch_by_ids([hit.id for hit in hits])
         # A station deleted between the two reads is simply left out.
         hits = [geo_nearest.Hit(hit.distance_m, rows[hit.id]) for hit in hits if hit.id in rows]

@@ -18,7 +18,7 @@ COORD_DECIMALS = 7  # ~1 cm
 
 def summary_json(row: tuple, coordsys: str, now: datetime.datetime) -> dict:
     """The short form used in lists (search_sql.COLUMNS row)."""
-    lon, lat = from_wgs84(row[LON], row[LAT], coordsys)
+    lon, lat = (row[LON], row[LAT]) if coordsys == "wgs84" else from_wgs84(row[LON], row[LAT], coordsys)
     return {
         "id": row[ID],
         "name": row[NAME],
