@@ -59,7 +59,11 @@ TEMPLATES = [
 SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "yizhan.sqlite3")))
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600))}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600), conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Server-side binding lets psycopg prepare the hot search statement once per connection.
         # Behind PgBouncer in transaction mode it needs PgBouncer >= 1.21 (max_prepared_statements).
@@ -70,6 +74,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Reuse the connection across requests: opening one and running the PRAGMAs below
+            # costs more than a whole nearest-station search.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
             "OPTIONS": {
                 # WAL lets readers run while an import writes; IMMEDIATE avoids lock-upgrade deadlocks.
                 # Memory-mapped reads and a 64 MB page cache keep index seeks off the read()

@@ -17,7 +17,6 @@ from stations.services.search_sql import (
     Filters,
     fetch_by_ids,
     fetch_in_ranges,
-    search_in_two_phases,
 )
 from stations.services.station_json import summary_json
 
@@ -52,9 +51,9 @@ def nearest_stations(query: NearestQuery) -> dict:
             return hours.open_now(row[STATUS], row[OPENING_HOURS], now) is True
 
     filters = query.filters
-    # Without "open now" the search can read only the covering index, loading whole rows for
-    # the winners afterwards (where a second statement is cheap: see search_in_two_phases).
-    two_phases = accept is None and search_in_two_phases()
+    # Without "open now" the search reads only the covering index and loads whole rows for the
+    # k winners afterwards: cheaper than reading every candidate's row, on SQLite and PostgreSQL.
+    two_phases = accept is None
     columns = CANDIDATE_COLUMNS if two_phases else COLUMNS
     hits = geo_nearest.nearest(
         lon,

@@ -66,14 +66,15 @@ def _ranges_sql(n_ranges: int, where: str, columns: str) -> str:
 
 @lru_cache(maxsize=64)
 def _ranges_sql_postgresql(where: str, columns: str) -> str:
-    # PostgreSQL: one statement whatever the number of ranges (arrays of bounds, a nested loop
-    # of index range scans), so server-side binding prepares it once per connection instead of
-    # planning a new UNION on every request.
+    # PostgreSQL: one statement whatever the number of ranges (arrays of bounds), so server-side
+    # binding prepares it once per connection instead of planning a new UNION per request.
+    # LATERAL ... OFFSET 0 pins the plan to "for each range, an index range scan": a generic
+    # (prepared) plan cannot see how short the arrays are and might otherwise pick a hash join
+    # over a parallel scan of the whole table.
     prefix = f"{where} AND " if where else ""
-    qualified = ", ".join(f"t.{c.strip()}" for c in columns.split(","))
     return (
-        f"SELECT {qualified} FROM unnest(%s::bigint[], %s::bigint[]) AS r(lo, hi)"
-        f" JOIN {TABLE} t ON {prefix}t.zkey BETWEEN r.lo AND r.hi"
+        f"SELECT s.* FROM unnest(%s::bigint[], %s::bigint[]) AS r(lo, hi) CROSS JOIN LATERAL"
+        f" (SELECT {columns} FROM {TABLE} WHERE {prefix}zkey BETWEEN r.lo AND r.hi OFFSET 0) AS s"
     )
 
 
@@ -93,14 +94,6 @@ def fetch_in_ranges(ranges: list[KeyRange], filters: Filters, columns: str = COL
                 params.append(hi)
             cursor.execute(_ranges_sql(len(ranges), filters.where(), columns), params)
         return cursor.fetchall()
-
-
-def search_in_two_phases() -> bool:
-    """Whether nearest should search the covering index first and load the winners' rows after.
-
-    On SQLite (in process) a second statement costs microseconds and saves reading every
-    candidate's row; on PostgreSQL a round trip costs more than the wider candidate rows."""
-    return connection.vendor != "postgresql"
 
 
 def fetch_by_ids(ids: list[int]) -> dict[int, tuple]:
