@@ -89,8 +89,8 @@ def worker(n: int, queries: int, postgres: bool) -> dict:
     def run(label, filters, mask, sample):
         stats = {"fetches": 0, "rows": 0}
 
-        def fetch(ranges):
-            found = fetch_in_ranges(ranges, filters, CANDIDATE_COLUMNS)
+        def fetch(ranges, bounds):
+            found = fetch_in_ranges(ranges, filters, CANDIDATE_COLUMNS, bounds)
             stats["fetches"] += 1
             stats["rows"] += len(found)
             return found

@@ -135,9 +135,16 @@ def circle_boxes(lon: float, lat: float, radius_m: float) -> list[Box]:
     return [(min_lon, min_lat, max_lon, max_lat)]
 
 
+def circle_search_area(lon: float, lat: float, radius_m: float, max_ranges: int = 8) -> tuple[list[KeyRange], Box]:
+    """Key ranges covering the cap of ``radius_m`` around a point (see circle_boxes), and one
+    box containing the cap (spanning all longitudes when the cap crosses the antimeridian)."""
+    boxes = circle_boxes(lon, lat, radius_m)
+    if len(boxes) == 1:
+        return box_key_ranges(boxes[0], max_ranges), boxes[0]
+    ranges = _merge([r for box in boxes for r in box_key_ranges(box, max_ranges)])
+    return ranges, (-180.0, boxes[0][1], 180.0, boxes[0][3])
+
+
 def circle_key_ranges(lon: float, lat: float, radius_m: float, max_ranges: int = 8) -> list[KeyRange]:
-    """Key ranges covering the cap of ``radius_m`` around a point (see circle_boxes)."""
-    ranges: list[KeyRange] = []
-    for box in circle_boxes(lon, lat, radius_m):
-        ranges.extend(box_key_ranges(box, max_ranges))
-    return _merge(ranges) if len(ranges) > 1 else ranges
+    """Key ranges covering the cap of ``radius_m`` around a point."""
+    return circle_search_area(lon, lat, radius_m, max_ranges)[0]

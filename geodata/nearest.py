@@ -6,7 +6,10 @@ outside the circle is further away than all of them, so the answer equals a brut
 Otherwise it widens the circle (guided by how many it found) and asks again; the last circle
 is the whole sphere, so the loop always ends.
 
-The store is a function, ``fetch(ranges) -> rows``, each row a tuple starting ``(id, lon, lat)``.
+The store is a function, ``fetch(ranges, bounds) -> rows``, each row a tuple starting
+``(id, lon, lat)``: the rows whose key falls in the ranges. ``bounds`` is a lon/lat box around the
+circle; a store may leave out rows outside it (a database can, inside its index scan, sparing
+the key ranges' over-coverage from reaching Python) or ignore it.
 Ties in distance are broken by id, as a brute-force scan sorted by (distance, id) would.
 """
 
@@ -18,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from geodata.distance import EARTH_RADIUS_M, MAX_DISTANCE_M, haversine_m
-from geodata.index import KeyRange, circle_key_ranges, morton_key
+from geodata.index import Box, KeyRange, circle_search_area, morton_key
 
 Row = Sequence[Any]
-Fetch = Callable[[list[KeyRange]], Iterable[Row]]
+Fetch = Callable[[list[KeyRange], Box], Iterable[Row]]
 
 DEFAULT_START_RADIUS_M = 1_000.0
 # How far one step may widen the circle; bounds the rows fetched in a step when the density
@@ -81,7 +84,8 @@ def nearest(
     diameter_m = 2.0 * EARTH_RADIUS_M
     while True:
         measured = []
-        for row in fetch(circle_key_ranges(lon, lat, search_m, max_ranges)):
+        ranges, bounds = circle_search_area(lon, lat, search_m, max_ranges)
+        for row in fetch(ranges, bounds):
             if accept is not None and not accept(row):
                 continue
             lat1 = row[2] * rad
@@ -140,10 +144,13 @@ class SortedKeyStore:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def fetch(self, ranges: list[KeyRange]) -> list[Row]:
+    def fetch(self, ranges: list[KeyRange], bounds: Box | None = None) -> list[Row]:
         out: list[Row] = []
         for lo, hi in ranges:
             start = bisect.bisect_left(self._keys, lo)
             end = bisect.bisect_right(self._keys, hi)
             out.extend(self._rows[start:end])
+        if bounds is not None:
+            min_lon, min_lat, max_lon, max_lat = bounds
+            out = [row for row in out if min_lon <= row[1] <= max_lon and min_lat <= row[2] <= max_lat]
         return out

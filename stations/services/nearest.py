@@ -59,7 +59,7 @@ def nearest_stations(query: NearestQuery) -> dict:
         lon,
         lat,
         query.k,
-        lambda ranges: fetch_in_ranges(ranges, filters, columns),
+        lambda ranges, bounds: fetch_in_ranges(ranges, filters, columns, bounds),
         radius_m=query.radius_m,
         accept=accept,
         start_radius_m=density_grid().start_radius_m(lon, lat, query.k),

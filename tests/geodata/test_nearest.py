@@ -12,10 +12,13 @@ def _ids_and_distances(hits):
 
 
 def _check(rows, lon, lat, k, **kwargs):
+    """nearest() equals brute force, whether the store uses the bounds it is given or not."""
     store = SortedKeyStore(rows)
     got = nearest(lon, lat, k, store.fetch, **kwargs)
+    ignoring_bounds = nearest(lon, lat, k, lambda ranges, bounds: store.fetch(ranges), **kwargs)
     want = brute_force_nearest(lon, lat, k, rows, **kwargs)
     assert _ids_and_distances(got) == _ids_and_distances(want)
+    assert _ids_and_distances(ignoring_bounds) == _ids_and_distances(want)
     return got
 
 
@@ -79,8 +82,8 @@ def test_it_fetches_a_small_part_of_a_dense_store():
     store = SortedKeyStore(rows)
     fetched = []
 
-    def counting_fetch(ranges):
-        found = store.fetch(ranges)
+    def counting_fetch(ranges, bounds):
+        found = store.fetch(ranges, bounds)
         fetched.append(len(found))
         return found
 
