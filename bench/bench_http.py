@@ -93,7 +93,10 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "SQLITE_PATH": str(db), "DEBUG": "0", "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "backend.settings"}
     env.pop("DATABASE_URL", None)
-    gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "backend.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    gunicorn = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "backend.wsgi",
+        "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+    ]
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -119,7 +122,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
 
-    print(f"gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, {args.n:,} stations on SQLite")
+    print(f"gunicorn -c gunicorn.conf.py, 2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, {args.n:,} stations on SQLite")
     print(f"{'pair':>4} {'endpoint':<26} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}")
     for pair, endpoint, r in rows:
         print(f"{pair:>4} {endpoint:<26} {r['rps']:>9.0f} {r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} {r['non_2xx']:>7}")
