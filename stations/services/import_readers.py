@@ -4,12 +4,14 @@ Readers only parse; they do not judge the values (import_rows does). A file that
 read as a table at all raises ImportFileError with a message that says what to fix.
 """
 
+import codecs
 import csv
 import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from stations.errors import BadRequest
 
@@ -44,46 +46,67 @@ def guess_format(name: str) -> str:
     raise ImportFileError(f"cannot tell the format of {name!r} from its extension; use .csv or .geojson")
 
 
-def read_table(data: bytes, fmt: str) -> Table:
+def read_table(source: BinaryIO | bytes, fmt: str, encoding: str = "utf-8-sig") -> Table:
+    """A table from an open binary file (read lazily, for CSV) or from bytes. CSV text may be in
+    another ``encoding`` (e.g. "gb18030", what Excel in China saves by default)."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
     if fmt == "csv":
-        return _read_csv(data)
+        return _read_csv(stream, encoding)
     if fmt == "geojson":
-        return _read_geojson(data)
+        return _read_geojson(stream.read())
     raise ImportFileError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+
+
+_NOT_UTF8 = (
+    "the file is not UTF-8 text; save it as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding"
+    " (--encoding gb18030 for Excel's default Chinese CSV)"
+)
 
 
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 (Excel: 'CSV UTF-8')"
-        ) from None
+    except UnicodeDecodeError:
+        raise ImportFileError(_NOT_UTF8) from None
 
 
-def _read_csv(data: bytes) -> Table:
-    text = _decode(data)
-    sample = text[:_SNIFF_BYTES]
+def _read_csv(stream: BinaryIO, encoding: str) -> Table:
+    # Sniff the dialect from the start of the file, then stream it: a million-row file is never
+    # held in memory whole. (Undecodable bytes are reported while streaming, with a line number.)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ImportFileError(f"unknown encoding {encoding!r}; e.g. utf-8, gb18030") from None
+    sample = stream.read(_SNIFF_BYTES).decode(encoding, errors="ignore")
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
     except csv.Error:
         dialect = csv.excel  # one column, or too regular to tell: plain commas
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    reader = csv.reader(text, dialect)
     try:
         header = next(reader)
     except StopIteration:
         raise ImportFileError("the CSV file is empty; it needs a header row") from None
+    except UnicodeDecodeError:
+        raise ImportFileError(_NOT_UTF8) from None
     columns = [name.strip() for name in header]
     if len(set(columns)) != len(columns):
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         raise ImportFileError(f"the CSV header repeats column(s) {', '.join(duplicates)}")
 
     def rows() -> Iterator[tuple[int, dict]]:
-        for values in reader:
-            stripped = [v.strip() for v in values]
-            if not any(stripped):
-                continue  # blank line
-            yield reader.line_num, dict(zip(columns, stripped))
+        try:
+            for values in reader:
+                stripped = [v.strip() for v in values]
+                if not any(stripped):
+                    continue  # blank line
+                yield reader.line_num, dict(zip(columns, stripped))
+        except UnicodeDecodeError:
+            raise ImportFileError(f"cannot decode line {reader.line_num + 1} as {encoding}: {_NOT_UTF8}") from None
+        except csv.Error as exc:
+            raise ImportFileError(f"the CSV is malformed after line {reader.line_num}: {exc}") from None
 
     return Table(columns, rows())
 

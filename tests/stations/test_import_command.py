@@ -71,6 +71,18 @@ def test_it_keeps_columns_the_file_does_not_have(tmp_path):
     assert station.status == "temporarily_closed" and station.phone == "0755-1" and station.version == 1
 
 
+def test_it_reads_excel_chinese_csv_when_told_its_encoding(tmp_path):
+    gbk = tmp_path / "excel.csv"
+    gbk.write_bytes("external_id,name,lon,lat\nX-1,福田暖心驿站,114.05,22.54\n".encode("gb18030"))
+
+    with pytest.raises(CommandError, match="--encoding gb18030"):
+        run(gbk, kind="rest_station", coordsys="wgs84", source="x")
+    assert not Station.objects.exists()
+
+    run(gbk, "--encoding", "gb18030", kind="rest_station", coordsys="wgs84", source="x")
+    assert Station.objects.get(external_id="X-1").name == "福田暖心驿站"
+
+
 def test_it_reads_semicolons_and_a_byte_order_mark():
     out, _ = run(FIXTURES / "semicolon_bom.csv", kind="rest_station", coordsys="wgs84", source="s")
 

@@ -27,13 +27,20 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the rest")
         parser.add_argument("--rejects", type=Path, help="where --skip-invalid writes rejected rows (default: PATH.rejects.csv)")
         parser.add_argument("--format", choices=["csv", "geojson"], help="override the format guessed from the extension")
+        parser.add_argument("--encoding", default="utf-8-sig", help="text encoding of a CSV (default UTF-8; Excel in China: gb18030)")
 
     def handle(self, *args, **options):
         path: Path = options["path"]
         try:
-            table = read_table(path.read_bytes(), options["format"] or guess_format(path.name))
+            handle = open(path, "rb")
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+        with handle:
+            self._import(path, handle, options)
+
+    def _import(self, path: Path, handle, options) -> None:
+        try:
+            table = read_table(handle, options["format"] or guess_format(path.name), options["encoding"])
         except BadRequest as exc:
             raise CommandError(str(exc)) from None
         import_options = ImportOptions(
