@@ -44,8 +44,15 @@ def open_now(status: str, hours: str, now: datetime.datetime) -> bool | None:
         return False
     if not hours:
         return None
+    # OpenStreetMap hours change state on whole minutes, so one evaluation per distinct
+    # string and minute serves every station and request in that minute.
+    return _open_in_minute(hours, now.replace(second=0, microsecond=0))
+
+
+@lru_cache(maxsize=8192)
+def _open_in_minute(hours: str, minute: datetime.datetime) -> bool | None:
     try:
-        return parse_hours(hours).is_open(now)
+        return parse_hours(hours).is_open(minute)
     except Exception:
         # Stored hours are validated on write; an unparsable legacy value means "unknown".
         return None
