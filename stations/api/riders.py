@@ -1,7 +1,8 @@
 """The riders' API: public, read-only, small and fast.
 
 Handlers parse (ninja), call one service, and return. The hot endpoints return orjson bytes
-directly: the response schemas document them in OpenAPI, and tests check the bodies against them.
+directly and parse their query strings with stations.api.fast_query: the schemas still document
+both in OpenAPI, and tests check the bodies against them.
 """
 
 import orjson
@@ -19,6 +20,7 @@ from stations.schemas import (
     StationDetailOut,
     StationPageOut,
 )
+from stations.api.fast_query import parse_query, query_parameters
 from stations.services import registry_info
 from stations.services.codes import build_filters
 from stations.services.nearest import NearestQuery, nearest_stations
@@ -33,14 +35,20 @@ def json_response(data: dict, status: int = 200) -> HttpResponse:
     return HttpResponse(orjson.dumps(data), content_type="application/json", status=status)
 
 
-@router.get("/stations/nearest", response={200: NearestOut, 400: ErrorOut}, summary="Nearest stations")
-def nearest(request: HttpRequest, q: Query[NearestQueryIn]):
+@router.get(
+    "/stations/nearest",
+    response={200: NearestOut, 400: ErrorOut},
+    summary="Nearest stations",
+    openapi_extra={"parameters": query_parameters(NearestQueryIn)},
+)
+def nearest(request: HttpRequest):
     """The `k` stations nearest to a point, nearest first (ties by id), exact.
 
     Filter by `kind`, `amenity` (must have all), `open_now`, `radius_m` and `status`
     (default: only open stations). `coordsys` applies to the input point and to every
     coordinate in the answer; distances are always measured in WGS-84.
     """
+    q = parse_query(request, NearestQueryIn)
     query = NearestQuery(
         lat=q.lat,
         lon=q.lon,
@@ -53,9 +61,15 @@ def nearest(request: HttpRequest, q: Query[NearestQueryIn]):
     return json_response(nearest_stations(query))
 
 
-@router.get("/stations", response={200: StationPageOut, 400: ErrorOut}, summary="Stations in a map viewport")
-def in_bbox(request: HttpRequest, q: Query[BboxQueryIn]):
+@router.get(
+    "/stations",
+    response={200: StationPageOut, 400: ErrorOut},
+    summary="Stations in a map viewport",
+    openapi_extra={"parameters": query_parameters(BboxQueryIn)},
+)
+def in_bbox(request: HttpRequest):
     """A page of the stations inside `bbox` (for map viewports). Follow `next` for more."""
+    q = parse_query(request, BboxQueryIn)
     filters = build_filters(q.kind, q.amenity, q.status)
     return json_response(stations_in_bbox(q.bbox, filters, q.coordsys, q.limit, q.cursor))
 
