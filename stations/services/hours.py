@@ -44,11 +44,11 @@ def open_now(status: str, hours: str, now: datetime.datetime) -> bool | None:
         return False
     if not hours:
         return None
-    # OpenStreetMap hours change state on whole minutes, so one evaluation per distinct
-    # string and minute serves every station and request in that minute.
-    return _open_in_minute(hours, now.replace(second=0, microsecond=0))
+    return _open_in_minute(hours, now)
 
 
+# OpenStreetMap hours change state on whole minutes, so one evaluation per distinct string and
+# minute (now_in_china() is truncated to the minute) serves every station and request in it.
 @lru_cache(maxsize=8192)
 def _open_in_minute(hours: str, minute: datetime.datetime) -> bool | None:
     try:
@@ -59,4 +59,5 @@ def _open_in_minute(hours: str, minute: datetime.datetime) -> bool | None:
 
 
 def now_in_china() -> datetime.datetime:
-    return datetime.datetime.now(STATION_TZ)
+    """The current time in China, to the minute (the resolution of opening hours)."""
+    return datetime.datetime.now(STATION_TZ).replace(second=0, microsecond=0)

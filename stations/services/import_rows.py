@@ -1,11 +1,14 @@
 """Validating one imported row into the values of a Station, or a reason to reject it.
 
-Every reason says what is wrong and how to fix it; the importer adds the row number.
+Every reason says what is wrong and how to fix it; the importer adds the row number. Parsing
+the columns that repeat across a registry (amenities, worker types, opening hours) is cached
+per distinct string: a million rows use a few hundred distinct values.
 """
 
 import datetime
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.dateparse import parse_datetime
 from shapely import Point
@@ -27,12 +30,16 @@ KNOWN_COLUMNS = {
     "external_id", "lon", "lat", "kind", "status", "amenities", "eligible_workers", "charging_vehicle",
     "charging_sockets", "battery_swap", "max_power_kw", "last_verified_at", *TEXT_COLUMNS,
 }
+EXTERNAL_ID_MAX_LENGTH = 100
 _KINDS = tuple(Station.Kind.values)
 _STATUSES = tuple(Station.Status.values)
 _VEHICLES = tuple(Station.ChargingVehicle.values)
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否"}
-_SYSTEM_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
+SYSTEM_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
+# A "coordinate" this large is another column's value, most often a phone number
+# (the real Jinan export has 15610383000.0 as a longitude).
+_LOOKS_LIKE_PHONE = 1e6
 
 
 @dataclass
@@ -41,6 +48,7 @@ class RowOptions:
     coordsys: str
     id_column: str = "external_id"
     within: PreparedGeometry | None = None  # in WGS-84
+    within_name: str = "--within"  # how reasons name the boundary
 
 
 class RowRejected(ValueError):
@@ -49,12 +57,15 @@ class RowRejected(ValueError):
 
 @dataclass
 class StationValues:
-    """The model columns a row sets. ``present`` names the optional columns the file provided;
-    an update only touches those (plus location, name and kind), never blanking the rest."""
+    """The model columns a row sets (WGS-84 lon/lat, zkey, masks ...). An update only touches
+    the columns present here, never blanking the ones the file does not have."""
 
     external_id: str
     values: dict
-    present: frozenset[str] = frozenset()
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(self.values)
 
 
 def _number(raw: dict, column: str) -> float:
@@ -70,36 +81,74 @@ def _number(raw: dict, column: str) -> float:
     return value
 
 
+def _swapped(lon_text: str, lat_text: str) -> RowRejected:
+    return RowRejected(
+        f"lat/lon look swapped (lon={lon_text}, lat={lat_text}): put the longitude in lon and the latitude in lat"
+    )
+
+
+def is_whole_degrees(raw: dict) -> bool:
+    """Both coordinates whole numbers, e.g. (117, 36): usually a placeholder, not a place."""
+    return float(raw["lon"]).is_integer() and float(raw["lat"]).is_integer()
+
+
 def _location(raw: dict, options: RowOptions) -> tuple[float, float]:
     """(lon, lat) in WGS-84, after the checks that catch real-world mistakes."""
     if "__geometry_error__" in raw:
         raise RowRejected(raw["__geometry_error__"])
     lon = _number(raw, "lon")
     lat = _number(raw, "lat")
+    lon_text, lat_text = raw["lon"], raw["lat"]
     if lon == 0 and lat == 0:
         raise RowRejected("lon/lat (0, 0) is a placeholder, not a location; fill in the real coordinates")
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         if -90 <= lon <= 90 and -180 <= lat <= 180:
-            raise RowRejected(f"lat/lon look swapped (lon={lon}, lat={lat}): put the longitude in lon and the latitude in lat")
-        bad = "lat" if not -90 <= lat <= 90 else "lon"
-        value = lat if bad == "lat" else lon
-        allowed = "-90..90" if bad == "lat" else "-180..180"
-        raise RowRejected(f"{bad} {value} is out of range {allowed} (another value in the wrong column?)")
+            raise _swapped(lon_text, lat_text)
+        column, text, value, allowed = ("lat", lat_text, lat, "-90..90") if not -90 <= lat <= 90 else ("lon", lon_text, lon, "-180..180")
+        hint = "a phone number or another column's value?" if abs(value) >= _LOOKS_LIKE_PHONE else "another column's value?"
+        raise RowRejected(f"{column} {text} is out of range {allowed} ({hint})")
     if options.coordsys != "wgs84" and out_of_china(lon, lat):
         if not out_of_china(lat, lon):
-            raise RowRejected(f"lat/lon look swapped (lon={lon}, lat={lat}): put the longitude in lon and the latitude in lat")
+            raise _swapped(lon_text, lat_text)
         raise RowRejected(
-            f"point ({lon}, {lat}) is outside China, where {_SYSTEM_NAMES[options.coordsys]} coordinates do not exist;"
-            " check the coordinates or --coordsys"
+            f"point ({lon_text}, {lat_text}) is outside China, where {SYSTEM_NAMES[options.coordsys]} coordinates"
+            " do not exist; check the coordinates or --coordsys"
         )
     lon, lat = to_wgs84(lon, lat, options.coordsys)
     if options.within is not None and not options.within.contains(Point(lon, lat)):
-        raise RowRejected(f"point ({raw['lon']}, {raw['lat']}) is outside the --within boundary")
+        hint = "; whole-degree coordinates like these are usually a placeholder" if lon_text and is_whole_degrees(raw) else ""
+        raise RowRejected(
+            f"point ({lon_text}, {lat_text}) ({SYSTEM_NAMES[options.coordsys]}) is outside the boundary"
+            f" {options.within_name}{hint}"
+        )
     return lon, lat
 
 
 def _codes(text: str) -> list[str]:
     return [code.strip() for code in text.replace(",", ";").split(";") if code.strip()]
+
+
+# The cached parsers return (value, None) or (None, reason): lru_cache does not cache exceptions.
+@lru_cache(maxsize=4096)
+def _amenity_mask(text: str) -> tuple[int | None, str | None]:
+    try:
+        return vocab.amenity_mask(_codes(text)), None
+    except vocab.UnknownCode as exc:
+        return None, str(exc)
+
+
+@lru_cache(maxsize=1024)
+def _worker_mask(text: str) -> tuple[int | None, str | None]:
+    try:
+        return vocab.worker_mask(_codes(text) or [vocab.ALL_WORKERS]), None
+    except vocab.UnknownCode as exc:
+        return None, str(exc)
+
+
+@lru_cache(maxsize=4096)
+def _hours_error(text: str) -> str | None:
+    # ~8 µs per parse; registries repeat a few hundred distinct strings.
+    return hours_error(text)
 
 
 def _choice(text: str, allowed: tuple[str, ...], column: str) -> str:
@@ -122,30 +171,39 @@ def _optional_fields(raw: dict, values: dict) -> None:
         text = raw.get(column)
         if text is not None:
             if len(text) > max_length:
-                raise RowRejected(f"{column} is longer than {max_length} characters")
+                raise RowRejected(f"{column} is longer than {max_length} characters ({len(text)})")
             values[column] = text
-    if "opening_hours" in raw:
-        error = hours_error(raw["opening_hours"])
+    hours = raw.get("opening_hours")
+    if hours:
+        error = _hours_error(hours)
         if error:
             raise RowRejected(error)
-    if "status" in raw:
-        values["status"] = _choice(raw["status"], _STATUSES, "status") if raw["status"] else "open"
-    if "amenities" in raw:
-        try:
-            values["amenity_mask"] = vocab.amenity_mask(_codes(raw["amenities"]))
-        except vocab.UnknownCode as exc:
-            raise RowRejected(str(exc)) from None
-    if "eligible_workers" in raw:
-        codes = _codes(raw["eligible_workers"]) or [vocab.ALL_WORKERS]
-        try:
-            values["eligible_workers_mask"] = vocab.worker_mask(codes)
-        except vocab.UnknownCode as exc:
-            raise RowRejected(str(exc)) from None
+    status = raw.get("status")
+    if status is not None:
+        values["status"] = _choice(status, _STATUSES, "status") if status else "open"
+    amenities = raw.get("amenities")
+    if amenities is not None:
+        mask, error = _amenity_mask(amenities)
+        if error:
+            raise RowRejected(error)
+        values["amenity_mask"] = mask
+    workers = raw.get("eligible_workers")
+    if workers is not None:
+        mask, error = _worker_mask(workers)
+        if error:
+            raise RowRejected(error)
+        values["eligible_workers_mask"] = mask
+    if len(raw) > len(values) + 2:  # cheap skip for files without the charging columns
+        _charging_fields(raw, values)
+
+
+def _charging_fields(raw: dict, values: dict) -> None:
     if "charging_vehicle" in raw:
-        values["charging_vehicle"] = _choice(raw["charging_vehicle"], _VEHICLES, "charging_vehicle") if raw["charging_vehicle"] else ""
+        text = raw["charging_vehicle"]
+        values["charging_vehicle"] = _choice(text, _VEHICLES, "charging_vehicle") if text else ""
     if "charging_sockets" in raw:
         text = raw["charging_sockets"]
-        if text and not text.isdigit():
+        if text and not (text.isascii() and text.isdigit()):
             raise RowRejected(f"charging_sockets {text!r} is not a whole number >= 0")
         values["charging_sockets"] = int(text) if text else None
     if "battery_swap" in raw:
@@ -171,28 +229,27 @@ def _datetime(text: str) -> datetime.datetime | None:
     if value is None:
         raise RowRejected(f"last_verified_at {text!r} is not an ISO 8601 date/time like 2026-11-01T10:00:00+08:00")
     if value.tzinfo is None:
-        value = value.replace(tzinfo=STATION_TZ)
+        value = value.replace(tzinfo=STATION_TZ)  # local time of the stations
     return value
 
 
 def validate_row(raw: dict, options: RowOptions) -> StationValues:
-    """The Station values of one row, or RowRejected with the reason."""
+    """The Station values of one row (a dict of text fields, as the readers give it), or
+    RowRejected with a reason that says what to fix."""
     name = raw.get("name", "")
     if not name:
         raise RowRejected("name is empty")
     if len(name) > TEXT_COLUMNS["name"]:
-        raise RowRejected(f"name is longer than {TEXT_COLUMNS['name']} characters")
+        raise RowRejected(f"name is longer than {TEXT_COLUMNS['name']} characters ({len(name)})")
     external_id = raw.get(options.id_column, "")
     if not external_id:
         raise RowRejected(f"{options.id_column} is empty: every row needs a stable id so re-imports update it")
-    if len(external_id) > 100:
-        raise RowRejected(f"{options.id_column} is longer than 100 characters")
+    if len(external_id) > EXTERNAL_ID_MAX_LENGTH:
+        raise RowRejected(f"{options.id_column} is longer than {EXTERNAL_ID_MAX_LENGTH} characters")
     lon, lat = _location(raw, options)
     kind = raw.get("kind") or options.kind
     if not kind:
         raise RowRejected(f"kind is empty and no --kind was given; allowed: {', '.join(_KINDS)}")
     values = {"name": name, "kind": _choice(kind, _KINDS, "kind"), "lon": lon, "lat": lat, "zkey": morton_key(lon, lat)}
     _optional_fields(raw, values)
-    present = frozenset(values)
-    return StationValues(external_id, values, present)
-
+    return StationValues(external_id, values)

@@ -6,9 +6,9 @@ filters), so each request only binds parameters.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from geodata.index import Box, KeyRange
 from stations.models import Station
@@ -67,13 +67,20 @@ def _query(sql: str, params: list) -> list[tuple]:
     goes straight to the sqlite3 connection: Django's cursor wrapper rewrites placeholders with
     a regex and wraps every call, which costs about as much as the indexed search itself.
     """
-    if connection.vendor == "sqlite" and not connection.queries_logged:
-        if connection.connection is None:
-            connection.ensure_connection()
-        return connection.connection.execute(_qmark(sql), params).fetchall()
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each access through the `connection` proxy is a thread-local lookup
+    if db.vendor == "sqlite" and not db.queries_logged:
+        if db.connection is None:
+            db.ensure_connection()
+        return db.connection.execute(_qmark(sql), params).fetchall()
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@cache
+def _vendor() -> str:
+    """The database vendor: fixed for the life of the process."""
+    return connections[DEFAULT_DB_ALIAS].vendor
 
 
 # lon and lat are in the covering indexes, so this check runs inside the index scan: rows in the
@@ -112,7 +119,7 @@ def fetch_in_ranges(
     inside ``bounds`` (min_lon, min_lat, max_lon, max_lat) and pass the filters."""
     min_lon, min_lat, max_lon, max_lat = bounds
     base = filters.params()
-    if connection.vendor == "postgresql":
+    if _vendor() == "postgresql":
         params = [[lo for lo, _ in ranges], [hi for _, hi in ranges], *base, min_lon, max_lon, min_lat, max_lat]
         return _query(_ranges_sql_postgresql(filters.where(), columns), params)
     params = []
