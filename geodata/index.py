@@ -122,7 +122,10 @@ def circle_boxes(lon: float, lat: float, radius_m: float) -> list[Box]:
     max_lat = lat + dlat
     if max_lat >= 90.0 or min_lat <= -90.0:
         return [(-180.0, max(min_lat, -90.0), 180.0, min(max_lat, 90.0))]
-    ratio = math.sin(angular) / math.cos(math.radians(lat))
+    # Inflated by far more than its rounding error: asin is ill-conditioned as ratio -> 1 (a cap
+    # that nearly reaches a pole), where an error of 1e-16 moved the edge past the 1e-9 degree
+    # padding and left points that haversine_m puts inside the cap outside the box.
+    ratio = math.sin(angular) / math.cos(math.radians(lat)) * (1.0 + 1e-12)
     if ratio >= 1.0:
         return [(-180.0, min_lat, 180.0, max_lat)]
     dlon = math.degrees(math.asin(ratio)) + 1e-9

@@ -74,6 +74,9 @@ def nearest(
     """
     if k <= 0:
         return []
+    if not start_radius_m > 0.0:
+        # 0 (or NaN) would never widen: the loop below only multiplies it.
+        start_radius_m = DEFAULT_START_RADIUS_M
     limit_m = MAX_DISTANCE_M if radius_m is None else min(radius_m, MAX_DISTANCE_M)
     search_m = min(start_radius_m, limit_m)
     # haversine_m, inlined: this loop runs for every candidate row and dominates the search's
