@@ -61,15 +61,35 @@ def parse_wrk(text: str) -> dict:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"rps": rps, "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"), "non_2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps, "requests": requests, "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
-def wrk(url: str, duration: int, connections: int, script: Path | None = None) -> dict:
+def workers_cpu_s(master_pid: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master's worker processes (Linux /proc)."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, duration: int, connections: int, script: Path | None = None, master_pid: int | None = None) -> dict:
+    """One wrk run; with master_pid, also the workers' CPU milliseconds per request: unlike req/s,
+    it hardly moves when other processes compete for the cores."""
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
-    return parse_wrk(subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout)
+    cpu_before = workers_cpu_s(master_pid) if master_pid else 0.0
+    result = parse_wrk(subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout)
+    if master_pid:
+        result["cpu_ms_per_req"] = (workers_cpu_s(master_pid) - cpu_before) * 1000 / max(result["requests"], 1)
+    return result
 
 
 def main() -> None:
@@ -112,23 +132,33 @@ def main() -> None:
         script = datasets.OUT / "nearest.lua"
         wrk(base + "/api/v1/stations/nearest", 3, args.connections, script)  # warm: density grids, page cache
         wrk(base + "/api/v1/health", 2, args.connections)
-        rows, ratios = [], []
+        rows, ratios, cpu_ratios = [], [], []
+        load_before = os.getloadavg()[0]
         for pair in range(args.pairs):
-            health = wrk(base + "/api/v1/health", args.duration, args.connections)
-            nearest = wrk(base + "/api/v1/stations/nearest", args.duration, args.connections, script)
+            health = wrk(base + "/api/v1/health", args.duration, args.connections, master_pid=server.pid)
+            nearest = wrk(base + "/api/v1/stations/nearest", args.duration, args.connections, script, master_pid=server.pid)
             rows += [(pair + 1, "/api/v1/health", health), (pair + 1, "/api/v1/stations/nearest", nearest)]
             ratios.append(nearest["rps"] / health["rps"])
+            cpu_ratios.append(health["cpu_ms_per_req"] / nearest["cpu_ms_per_req"])
     finally:
         server.terminate()
         server.wait(timeout=10)
 
     print(f"gunicorn -c gunicorn.conf.py, 2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, {args.n:,} stations on SQLite")
-    print(f"{'pair':>4} {'endpoint':<26} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}")
+    print(f"load average before the timed runs: {load_before:.2f} on {os.cpu_count()} cores (wrk and both workers share them)")
+    print(f"{'pair':>4} {'endpoint':<26} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} {'worker CPU ms/req':>17}")
     for pair, endpoint, r in rows:
-        print(f"{pair:>4} {endpoint:<26} {r['rps']:>9.0f} {r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} {r['non_2xx']:>7}")
+        print(
+            f"{pair:>4} {endpoint:<26} {r['rps']:>9.0f} {r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} {r['non_2xx']:>7}"
+            f" {r['cpu_ms_per_req']:>17.3f}"
+        )
     nearest_p99 = statistics.median(r["p99_ms"] for _, e, r in rows if e.endswith("nearest"))
     print(f"\ntarget: nearest/health throughput >= 0.6: median ratio {statistics.median(ratios):.2f} (pairs: {', '.join(f'{x:.2f}' for x in ratios)})")
     print(f"target: nearest p99 <= 15 ms at {args.connections} connections: median p99 {nearest_p99:.2f} ms")
+    print(
+        f"(noise-resistant view: health/nearest worker CPU per request, median {statistics.median(cpu_ratios):.2f};"
+        " the throughput ratio also pays wrk's and the kernel's share of the two cores)"
+    )
     print(f"\nreproduce: .venv/bin/python bench/bench_http.py --n {args.n} --duration {args.duration} --connections {args.connections} --pairs {args.pairs}")
 
 

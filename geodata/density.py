@@ -42,7 +42,7 @@ class DensityGrid:
         self.total = sum(self._counts.values())
         self._cell_height_m = math.pi * EARTH_RADIUS_M / self._columns
 
-    def start_radius_m(self, lon: float, lat: float, k: int) -> float:
+    def start_radius_m(self, lon: float, lat: float, k: float) -> float:
         """A radius around (lon, lat) likely to hold a little more than k points."""
         x = int((lon + 180.0) / 360.0 * self._columns)
         y = int((lat + 90.0) / 180.0 * self._columns)

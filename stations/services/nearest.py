@@ -6,7 +6,7 @@ from geodata import nearest as geo_nearest
 from geodata.coords import check_lon_lat, to_wgs84
 from geodata.distance import initial_bearing_deg
 from stations.services import hours
-from stations.services.density import density_grid
+from stations.services.density import start_radius_m
 from stations.services.search_sql import (
     CANDIDATE_COLUMNS,
     COLUMNS,
@@ -62,7 +62,7 @@ def nearest_stations(query: NearestQuery) -> dict:
         lambda ranges, bounds: fetch_in_ranges(ranges, filters, columns, bounds),
         radius_m=query.radius_m,
         accept=accept,
-        start_radius_m=density_grid().start_radius_m(lon, lat, query.k),
+        start_radius_m=start_radius_m(lon, lat, query.k, filters),
     )
     if two_phases:
         rows = fetch_by_ids([hit.id for hit in hits])

@@ -1,0 +1,44 @@
+"""Django's browser middleware, kept off the stateless JSON API's hot path.
+
+Sessions, CSRF, authentication and messages serve the admin: cookies, forms, a logged-in user.
+The API under /api/ uses none of them (it is read-only or token-authenticated, never
+cookie-authenticated), yet running them costs about 30 µs per request: a tenth of a whole
+nearest-station answer (bench/bench_http.py). These subclasses hand API requests straight to
+the next layer and behave exactly like Django's everywhere else. Being subclasses, they still
+satisfy the admin's system checks (admin.E408-E410).
+
+If an API router ever authenticates with the session cookie (ninja's ``django_auth``), list
+Django's own classes in MIDDLEWARE again.
+"""
+
+from django.contrib.auth.middleware import AuthenticationMiddleware as _AuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware as _MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware as _SessionMiddleware
+from django.middleware.csrf import CsrfViewMiddleware as _CsrfViewMiddleware
+
+# Where backend/urls.py mounts the API. path_info: the path below SCRIPT_NAME, as URLs are matched.
+API_PATH_PREFIX = "/api/"
+
+
+class _SkippedForAPI:
+    def __call__(self, request):
+        if request.path_info.startswith(API_PATH_PREFIX):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(_SkippedForAPI, _SessionMiddleware):
+    pass
+
+
+class CsrfViewMiddleware(_SkippedForAPI, _CsrfViewMiddleware):
+    # process_view still runs for API views; ninja marks them csrf_exempt, so it returns at once.
+    pass
+
+
+class AuthenticationMiddleware(_SkippedForAPI, _AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(_SkippedForAPI, _MessageMiddleware):
+    pass
