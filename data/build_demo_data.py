@@ -42,7 +42,9 @@ REST_HOURS = ["24/7", "Mo-Su 08:00-20:00", "Mo-Fr 09:00-18:00; Sa 10:00-16:00", 
 CHARGER_HOURS = ["24/7", "24/7", "24/7", "Mo-Su 06:00-23:00", ""]
 DRIVER_AMENITIES = ["parking", "truck_parking", "toilet", "meals", "hot_water", "drinking_water", "seating"]
 OPTIONAL_DRIVER = ["shower", "laundry", "accommodation", "ebike_charging", "phone_charging", "first_aid", "wifi", "aed"]
-DEMAND_CATEGORIES = {"restaurant", "fast_food", "cafe", "food_court", "marketplace"}
+# Where delivery orders are picked up: demand points for the planner (WGS-84, as OSM gives them).
+DEMAND_CATEGORIES = {"restaurant", "fast_food", "cafe"}
+DEMAND_COLUMNS = ["lon", "lat", "category", "external_id"]
 
 STATION_COLUMNS = [
     "external_id", "name", "lon", "lat", "address", "city", "district", "district_adcode", "amenities",
@@ -164,7 +166,7 @@ def main() -> None:
     _write_csv(OUT / "shenzhen_charging_points.gcj02.csv", STATION_COLUMNS, charging_points(shared, districts))
     _write_csv(OUT / "shenzhen_rest_stations.wgs84.csv", STATION_COLUMNS, rest_stations(shared, districts))
     _write_csv(OUT / "anhui_driver_homes.gcj02.csv", STATION_COLUMNS, driver_homes(shared))
-    _write_csv(OUT / "shenzhen_demand_food.wgs84.csv", ["external_id", "lon", "lat", "category"], demand_points(shared))
+    _write_csv(OUT / "shenzhen_demand_food.csv", DEMAND_COLUMNS, demand_points(shared))
     for name in ("boundaries_shenzhen_districts.geojson", "boundaries_anhui_cities.geojson"):
         shutil.copyfile(shared / name, OUT / name)
         print(f"copied {name}")

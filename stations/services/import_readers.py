@@ -35,6 +35,7 @@ class Table:
     columns: list[str]
     rows: Iterator[tuple[int, dict]]
     coord_system: str | None = None  # the GeoJSON "coord_system" foreign member, if any
+    fmt: str = "csv"
 
 
 def guess_format(name: str) -> str:
@@ -77,7 +78,10 @@ def _read_csv(stream: BinaryIO, encoding: str) -> Table:
         codecs.lookup(encoding)
     except LookupError:
         raise ImportFileError(f"unknown encoding {encoding!r}; e.g. utf-8, gb18030") from None
-    sample = stream.read(_SNIFF_BYTES).decode(encoding, errors="ignore")
+    head = stream.read(_SNIFF_BYTES)
+    sample = head.decode(encoding, errors="ignore")
+    if len(head) == _SNIFF_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]  # whole lines only: a cut line can mislead the sniffer
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
     except csv.Error:
@@ -99,10 +103,9 @@ def _read_csv(stream: BinaryIO, encoding: str) -> Table:
     def rows() -> Iterator[tuple[int, dict]]:
         try:
             for values in reader:
-                stripped = [v.strip() for v in values]
-                if not any(stripped):
-                    continue  # blank line
-                yield reader.line_num, dict(zip(columns, stripped))
+                row = dict(zip(columns, map(str.strip, values)))
+                if any(row.values()):  # else a blank line
+                    yield reader.line_num, row
         except UnicodeDecodeError:
             raise ImportFileError(f"cannot decode line {reader.line_num + 1} as {encoding}: {_NOT_UTF8}") from None
         except csv.Error as exc:
@@ -128,7 +131,7 @@ def _read_geojson(data: bytes) -> Table:
         for n, feature in enumerate(features, start=1):
             yield n, _feature_row(feature)
 
-    return Table(list(columns), rows(), coord_system=doc.get("coord_system"))
+    return Table(list(columns), rows(), coord_system=doc.get("coord_system"), fmt="geojson")
 
 
 def _text(value) -> str:

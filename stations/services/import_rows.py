@@ -193,11 +193,6 @@ def _optional_fields(raw: dict, values: dict) -> None:
         if error:
             raise RowRejected(error)
         values["eligible_workers_mask"] = mask
-    if len(raw) > len(values) + 2:  # cheap skip for files without the charging columns
-        _charging_fields(raw, values)
-
-
-def _charging_fields(raw: dict, values: dict) -> None:
     if "charging_vehicle" in raw:
         text = raw["charging_vehicle"]
         values["charging_vehicle"] = _choice(text, _VEHICLES, "charging_vehicle") if text else ""

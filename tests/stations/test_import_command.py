@@ -1,5 +1,6 @@
+"""manage.py import_stations: upserts, versions, all-or-nothing, rejects report, dry run, file errors."""
+
 import csv
-import json
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -7,8 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from geodata.coords import bd09_to_wgs84
-from geodata.distance import haversine_m
 from geodata.index import morton_key
 from stations.models import Station
 
@@ -23,39 +22,66 @@ def run(path, *args, **options):
 
 
 def snapshot():
-    return sorted(Station.objects.values_list("source", "external_id", "name", "lat", "lon", "version", "status"))
+    return sorted(
+        Station.objects.values_list("source", "external_id", "name", "lat", "lon", "version", "status", "updated_at")
+    )
 
 
 def test_it_imports_a_csv_and_says_so_in_one_line():
-    out, _ = run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
+    out, err = run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
 
-    assert out.strip() == "imported 3 stations (created 3, updated 0, unchanged 0), 0 rows rejected"
+    assert out == "imported 3 stations (created 3, updated 0, unchanged 0), 0 rows rejected\n"
+    assert err == ""
     station = Station.objects.get(source="futian", external_id="FT-1")
     assert station.name == "福田区总工会暖心驿站"
+    assert station.kind == "rest_station"
     assert station.amenities == ["drinking_water", "microwave", "toilet"]
     assert station.opening_hours == "Mo-Su 08:00-20:00"
     assert station.status == "open"  # rows without a status are open
     assert (station.lat, station.lon) == (22.5431, 114.0579)
     assert station.zkey == morton_key(114.0579, 22.5431)
-    assert station.district == "福田区" and station.version == 1
+    assert (station.district, station.phone, station.version) == ("福田区", "0755-1", 1)
+    assert Station.objects.get(external_id="FT-3").status == "open"
 
 
-def test_it_updates_changed_rows_and_leaves_unchanged_ones_alone(tmp_path):
+def test_it_updates_changed_rows_bumping_their_version_and_leaves_unchanged_ones_alone(tmp_path):
     run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
     Station.objects.filter(external_id="FT-3").update(phone="manager-entered")
+    before = {s.external_id: s.updated_at for s in Station.objects.all()}
     changed = tmp_path / "futian.csv"
     text = (FIXTURES / "futian_ok.csv").read_text(encoding="utf-8").replace("香蜜湖爱心驿站", "香蜜湖爱心驿站（新）")
     changed.write_text(text, encoding="utf-8")
 
     out, _ = run(changed, kind="rest_station", coordsys="wgs84", source="futian")
 
-    assert "created 0, updated 2, unchanged 1" in out
-    versions = dict(Station.objects.values_list("external_id", "version"))
-    assert versions == {"FT-1": 1, "FT-2": 2, "FT-3": 2}
-    assert Station.objects.get(external_id="FT-2").name == "香蜜湖爱心驿站（新）"
+    assert out == "imported 3 stations (created 0, updated 2, unchanged 1), 0 rows rejected\n"
+    stations = {s.external_id: s for s in Station.objects.all()}
+    assert {k: s.version for k, s in stations.items()} == {"FT-1": 1, "FT-2": 2, "FT-3": 2}
+    assert stations["FT-1"].updated_at == before["FT-1"]
+    assert stations["FT-2"].updated_at > before["FT-2"]
+    assert stations["FT-2"].name == "香蜜湖爱心驿站（新）"
     # The file has a phone column: FT-3's empty phone in the file is the new value.
-    assert Station.objects.get(external_id="FT-3").phone == ""
+    assert stations["FT-3"].phone == ""
     assert Station.objects.count() == 3
+
+
+def test_it_leaves_a_second_identical_import_untouched():
+    run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
+    before = snapshot()
+
+    out, _ = run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
+
+    assert out == "imported 3 stations (created 0, updated 0, unchanged 3), 0 rows rejected\n"
+    assert snapshot() == before
+
+
+def test_it_keeps_the_same_external_id_apart_under_another_source():
+    run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
+
+    out, _ = run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian-copy")
+
+    assert "created 3" in out
+    assert Station.objects.filter(external_id="FT-1").count() == 2
 
 
 def test_it_keeps_columns_the_file_does_not_have(tmp_path):
@@ -68,7 +94,16 @@ def test_it_keeps_columns_the_file_does_not_have(tmp_path):
 
     assert "unchanged 1" in out
     station = Station.objects.get(external_id="FT-1")
-    assert station.status == "temporarily_closed" and station.phone == "0755-1" and station.version == 1
+    assert (station.status, station.phone, station.version) == ("temporarily_closed", "0755-1", 1)
+
+
+def test_it_takes_the_kind_from_the_file_over_the_option(tmp_path):
+    path = tmp_path / "kinds.csv"
+    path.write_text("external_id,name,lon,lat,kind\nK-1,司机之家,114.05,22.54,driver_home\nK-2,驿站,114.06,22.55,\n", encoding="utf-8")
+
+    run(path, kind="rest_station", coordsys="wgs84", source="k")
+
+    assert dict(Station.objects.values_list("external_id", "kind")) == {"K-1": "driver_home", "K-2": "rest_station"}
 
 
 def test_it_reads_excel_chinese_csv_when_told_its_encoding(tmp_path):
@@ -83,95 +118,106 @@ def test_it_reads_excel_chinese_csv_when_told_its_encoding(tmp_path):
     assert Station.objects.get(external_id="X-1").name == "福田暖心驿站"
 
 
-def test_it_reads_semicolons_and_a_byte_order_mark():
-    out, _ = run(FIXTURES / "semicolon_bom.csv", kind="rest_station", coordsys="wgs84", source="s")
+@pytest.mark.parametrize("name", ["semicolon_bom.csv", "tab_bom.tsv"])
+def test_it_sniffs_the_delimiter_and_skips_a_byte_order_mark(name):
+    out, _ = run(FIXTURES / name, kind="rest_station", coordsys="wgs84", source="s")
 
-    assert "created 2" in out
-    assert Station.objects.get(external_id="S-1").amenities == ["toilet"]
-
-
-def test_it_converts_gcj02_geojson_to_wgs84_using_feature_ids():
-    run(FIXTURES / "gcj02_stations.geojson", kind="rest_station", coordsys="gcj02", source="g")
-
-    pudong = Station.objects.get(external_id="G-1")
-    xicheng = Station.objects.get(external_id="G-2")
-    # Known pairs (the issue's reference values): WGS-84 (31.1774276, 121.5272106), (39.911954, 116.377817).
-    assert haversine_m(pudong.lon, pudong.lat, 121.5272106, 31.1774276) < 0.5
-    assert haversine_m(xicheng.lon, xicheng.lat, 116.377817, 39.911954) < 0.5
-    assert pudong.amenities == ["toilet", "wifi"] and xicheng.kind == "driver_home"
+    assert "0 rows rejected" in out
+    first = Station.objects.order_by("external_id").first()
+    assert first.external_id in ("S-1", "T-1")  # not "\ufeffexternal_id"-mangled
+    assert "toilet" in first.amenities
 
 
-def test_it_converts_bd09_csv_to_wgs84():
-    run(FIXTURES / "bd09_stations.csv", kind="rest_station", coordsys="bd09", source="b")
-
-    station = Station.objects.get(external_id="B-1")
-    lon, lat = bd09_to_wgs84(121.5380, 31.1812)
-    assert haversine_m(station.lon, station.lat, lon, lat) < 0.01
-
-
-def test_it_rejects_everything_when_one_row_is_bad_and_says_which_rows():
+def test_it_rolls_everything_back_when_one_row_is_bad_and_lists_the_rows():
     run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
     before = snapshot()
 
-    with pytest.raises(CommandError, match=r"import aborted: 10 rows rejected, nothing written") as excinfo:
+    with pytest.raises(CommandError) as excinfo:
+        # OK-1 / W-1 / D-1 are valid and new, but must not be written either.
         run(FIXTURES / "broken.csv", kind="rest_station", coordsys="wgs84", source="futian")
 
     assert snapshot() == before
-    assert "--skip-invalid" in str(excinfo.value)
+    message = str(excinfo.value)
+    assert message.splitlines()[0] == "row 3: lon/lat (0, 0) is a placeholder, not a location; fill in the real coordinates"
+    assert "row 16: unknown worker type 'astronaut'" in message
+    assert message.splitlines()[-1] == "import aborted: 13 rows rejected, nothing written (fix them, or use --skip-invalid)"
 
 
-def test_it_explains_every_rejected_row_in_the_report(tmp_path):
+def test_it_lists_only_the_first_twenty_rejects_and_a_count(tmp_path):
+    path = tmp_path / "zeros.csv"
+    path.write_text("external_id,name,lon,lat\n" + "".join(f"Z-{i},零,0,0\n" for i in range(25)), encoding="utf-8")
+
+    with pytest.raises(CommandError) as excinfo:
+        run(path, kind="rest_station", coordsys="wgs84", source="z")
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[0].startswith("row 2: ") and lines[19].startswith("row 21: ")
+    assert lines[20] == "... and 5 more rejected rows"
+    assert lines[21].startswith("import aborted: 25 rows rejected")
+
+
+def test_it_writes_the_valid_rows_and_a_rejects_report_with_skip_invalid(tmp_path):
     broken = tmp_path / "broken.csv"
     shutil.copyfile(FIXTURES / "broken.csv", broken)
 
     out, err = run(broken, kind="rest_station", coordsys="wgs84", source="x", skip_invalid=True)
 
     report = tmp_path / "broken.csv.rejects.csv"
-    assert out.strip() == f"imported 2 stations (created 2, updated 0, unchanged 0), 10 rows rejected: see {report}"
-    with open(report, encoding="utf-8-sig") as handle:
-        rows = {int(r["row"]): r["reason"] for r in csv.DictReader(handle)}
-    assert rows[3].startswith("lon/lat (0, 0) is a placeholder")
-    assert rows[4].startswith("lat/lon look swapped")
-    assert rows[5].startswith("lon 13800138000.0 is out of range -180..180")
-    assert rows[6] == "lon 'abc' is not a number"
-    assert rows[7].startswith("unknown amenity 'pool'; allowed: parking, ")
-    assert "not valid OpenStreetMap opening_hours syntax" in rows[8]
-    assert rows[9].startswith("unknown kind 'spaceship'; allowed: rest_station, driver_home, charging_point")
-    assert rows[10].startswith("external_id is empty")
-    assert rows[11] == "external_id 'OK-1' was already used on row 2"
-    assert rows[12] == "name is empty"
-    assert set(rows) == {3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
-    assert "warning: ignored unknown column(s): color" in err
-    assert "warning: row 13: whole-degree coordinates (114, 22) look like a placeholder" in err
-    assert set(Station.objects.values_list("external_id", flat=True)) == {"OK-1", "W-1"}
+    assert out == f"imported 3 stations (created 3, updated 0, unchanged 0), 13 rows rejected: see {report}\n"
+    assert "row 3: lon/lat (0, 0) is a placeholder" in err
+    assert set(Station.objects.values_list("external_id", flat=True)) == {"OK-1", "W-1", "D-1"}
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["row", "external_id", "reason", "name", "lon", "lat", "amenities", "opening_hours", "kind", "status", "eligible_workers", "color"]
+    assert [int(r["row"]) for r in rows] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16]
+    # The original fields come back unchanged, so the report can be fixed and re-imported.
+    assert rows[2] == {
+        "row": "5", "external_id": "N-1", "reason": "lon 13800138000 is out of range -180..180 (a phone number or another column's value?)",
+        "name": "电话驿站", "lon": "13800138000", "lat": "22.5", "amenities": "", "opening_hours": "", "kind": "",
+        "status": "", "eligible_workers": "", "color": "",
+    }
+
+
+def test_it_writes_the_rejects_report_where_asked(tmp_path):
+    report = tmp_path / "out" / "report.csv"
+    report.parent.mkdir()
+
+    out, _ = run(FIXTURES / "broken.csv", kind="rest_station", coordsys="wgs84", source="x", skip_invalid=True, rejects=str(report))
+
+    assert out.endswith(f"13 rows rejected: see {report}\n")
+    assert len(report.read_text(encoding="utf-8-sig").splitlines()) == 14
+    assert not (FIXTURES / "broken.csv.rejects.csv").exists()
 
 
 def test_it_writes_nothing_on_a_dry_run():
     out, _ = run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian", dry_run=True)
 
-    assert out.strip() == "dry run: would import 3 stations (created 3, updated 0, unchanged 0), 0 rows rejected; nothing written"
+    assert out == "dry run: would create 3, update 0 and leave 0 unchanged, 0 rows rejected; nothing written\n"
     assert not Station.objects.exists()
 
 
-def test_it_rejects_points_outside_the_within_boundary(tmp_path):
-    boundary = tmp_path / "futian_box.geojson"
-    # A WGS-84 box around the two eastern Futian rows only.
-    boundary.write_text(json.dumps({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[114.025, 22.53], [114.07, 22.53], [114.07, 22.55], [114.025, 22.55], [114.025, 22.53]]]}}))
+def test_it_reports_updates_on_a_dry_run_without_making_them(tmp_path):
+    run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="futian")
+    before = snapshot()
+    changed = tmp_path / "futian.csv"
+    changed.write_text((FIXTURES / "futian_ok.csv").read_text(encoding="utf-8").replace("0755-1", "0755-2"), encoding="utf-8")
 
-    out, _ = run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="f", within=str(boundary), skip_invalid=True)
+    out, _ = run(changed, kind="rest_station", coordsys="wgs84", source="futian", dry_run=True)
 
-    assert "created 2" in out and "1 rows rejected" in out
-    assert not Station.objects.filter(external_id="FT-3").exists()
+    assert out == "dry run: would create 0, update 1 and leave 2 unchanged, 0 rows rejected; nothing written\n"
+    assert snapshot() == before
 
 
-def test_it_rejects_gcj02_points_outside_china(tmp_path):
-    outside = tmp_path / "paris.csv"
-    outside.write_text("external_id,name,lon,lat\nP-1,巴黎,2.35,48.85\n", encoding="utf-8")
+def test_it_dry_runs_a_broken_file_without_failing_or_writing_a_report(tmp_path):
+    broken = tmp_path / "broken.csv"
+    shutil.copyfile(FIXTURES / "broken.csv", broken)
 
-    with pytest.raises(CommandError):
-        run(outside, kind="rest_station", coordsys="gcj02", source="p")
+    out, err = run(broken, kind="rest_station", coordsys="wgs84", source="x", dry_run=True)
 
+    assert out == "dry run: would create 3, update 0 and leave 0 unchanged, 13 rows rejected; nothing written\n"
+    assert "row 4: lat/lon look swapped" in err
     assert not Station.objects.exists()
+    assert not (tmp_path / "broken.csv.rejects.csv").exists()
 
 
 @pytest.mark.parametrize(
@@ -183,6 +229,7 @@ def test_it_rejects_gcj02_points_outside_china(tmp_path):
         (b"{not json", "bad.geojson", "the GeoJSON is not valid JSON"),
         (b'{"type": "Feature"}', "feature.geojson", "must be a FeatureCollection"),
         (b"x", "stations.xls", "cannot tell the format"),
+        (b"external_id,name,name,lon,lat\n", "twice.csv", "the CSV header repeats column(s) name"),
     ],
 )
 def test_it_refuses_files_it_cannot_read_with_a_clear_message(tmp_path, content, name, message):
@@ -195,35 +242,6 @@ def test_it_refuses_files_it_cannot_read_with_a_clear_message(tmp_path, content,
     assert not Station.objects.exists()
 
 
-def test_it_rejects_all_56_broken_rows_of_the_real_jinan_file(shared_data, tmp_path):
-    source = tmp_path / "jinan_invalid.csv"
-    shutil.copyfile(shared_data / "jinan_ev_charging_invalid_coords.csv", source)
-    boundary = shared_data / "boundaries_jinan_districts.geojson"
-
-    out, err = run(source, "--id-column", "source_id", kind="charging_point", coordsys="gcj02", source="jinan", within=str(boundary), skip_invalid=True)
-
-    assert out.strip().startswith("imported 0 stations (created 0, updated 0, unchanged 0), 56 rows rejected")
-    with open(tmp_path / "jinan_invalid.csv.rejects.csv", encoding="utf-8-sig") as handle:
-        reasons = [r["reason"] for r in csv.DictReader(handle)]
-    assert len(reasons) == 56
-    assert sum(r.startswith("lon/lat (0, 0) is a placeholder") for r in reasons) == 41
-    assert sum(r.startswith("lat/lon look swapped") for r in reasons) == 4
-    assert sum("is out of range -180..180" in r for r in reasons) == 3
-    assert sum("outside China" in r or "outside the --within boundary" in r for r in reasons) == 8
-    assert not Station.objects.exists()
-
-
-def test_it_loads_the_demo_data_idempotently():
-    first, second = StringIO(), StringIO()
-
-    call_command("load_demo", stdout=first)
-    counts = Station.objects.count()
-    versions = sorted(Station.objects.values_list("version", flat=True).distinct())
-    call_command("load_demo", stdout=second)
-
-    assert counts == 693 + 1587 + 215
-    assert "created 693" in first.getvalue()
-    assert second.getvalue().count("created 0, updated 0") == 3
-    assert Station.objects.count() == counts
-    assert versions == [1] and sorted(Station.objects.values_list("version", flat=True).distinct()) == [1]
-    assert all(source.startswith("demo:") for source in Station.objects.values_list("source", flat=True).distinct())
+def test_it_says_when_the_file_does_not_exist(tmp_path):
+    with pytest.raises(CommandError, match="cannot read .*missing.csv: No such file or directory"):
+        run(tmp_path / "missing.csv", kind="rest_station", coordsys="wgs84", source="x")

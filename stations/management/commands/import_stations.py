@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--coordsys", choices=COORDSYS, required=True, help="coordinate system of the file")
         parser.add_argument("--source", required=True, help="name of the data source; with external_id it identifies a station")
         parser.add_argument("--id-column", default="external_id", help="column holding the stable id (default: external_id)")
-        parser.add_argument("--within", type=Path, help="boundary GeoJSON: reject points outside it")
+        parser.add_argument("--within", type=Path, help="boundary GeoJSON: reject points outside it (in its \"coord_system\", else in --coordsys)")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
         parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the rest")
         parser.add_argument("--rejects", type=Path, help="where --skip-invalid writes rejected rows (default: PATH.rejects.csv)")
@@ -52,30 +52,36 @@ class Command(BaseCommand):
             skip_invalid=options["skip_invalid"],
             dry_run=options["dry_run"],
         )
-        bar = tqdm(unit=" rows", desc=path.name, file=sys.stderr) if sys.stderr.isatty() else None
+        # The bar goes to stderr so stdout keeps just the summary line.
+        bar = tqdm(unit=" rows", desc=path.name, file=sys.stderr) if self.stdout.isatty() else None
         try:
             report = import_stations(table, import_options, progress=bar.update if bar else None)
         except ImportAborted as exc:
-            self._print_problems(exc.report)
-            raise CommandError(exc.report.summary_line()) from None
+            self._print_warnings(exc.report)
+            raise CommandError("\n".join([*self._rejected_rows(exc.report), exc.report.summary_line()])) from None
         except BadRequest as exc:
             raise CommandError(str(exc)) from None
         finally:
             if bar:
                 bar.close()
-        self._print_problems(report)
+        self._print_warnings(report)
+        for line in self._rejected_rows(report):
+            self.stderr.write(line)
         rejects_path = None
         if report.rejects and not report.dry_run:
             rejects_path = options["rejects"] or path.with_name(path.name + ".rejects.csv")
             write_rejects(report, rejects_path, table.columns)
         self.stdout.write(report.summary_line(str(rejects_path) if rejects_path else None))
 
-    def _print_problems(self, report) -> None:
+    def _print_warnings(self, report) -> None:
         for warning in report.warnings[:SHOWN_PROBLEMS]:
             self.stderr.write(f"warning: {warning}")
         if report.warning_count > SHOWN_PROBLEMS:
             self.stderr.write(f"... and {report.warning_count - SHOWN_PROBLEMS} more warnings")
-        for reject in report.rejects[:SHOWN_PROBLEMS]:
-            self.stderr.write(f"row {reject.row}: {reject.reason}")
+
+    @staticmethod
+    def _rejected_rows(report) -> list[str]:
+        lines = [f"row {reject.row}: {reject.reason}" for reject in report.rejects[:SHOWN_PROBLEMS]]
         if len(report.rejects) > SHOWN_PROBLEMS:
-            self.stderr.write(f"... and {len(report.rejects) - SHOWN_PROBLEMS} more rejected rows")
+            lines.append(f"... and {len(report.rejects) - SHOWN_PROBLEMS} more rejected rows")
+        return lines

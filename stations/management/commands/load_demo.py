@@ -1,8 +1,9 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from stations.errors import BadRequest
 from stations.services.import_readers import read_table
 from stations.services.importer import ImportOptions, import_stations
 
@@ -27,8 +28,16 @@ class Command(BaseCommand):
     help = "Load the demo stations shipped in data/demo (idempotent: a second run changes nothing)."
 
     def handle(self, *args, **options):
-        folder = settings.BASE_DIR / "data" / "demo"
+        folder = settings.BASE_DIR / "data" / "demo"  # not the cwd: works from anywhere
         for demo in DEMO_FILES:
-            table = read_table((folder / demo.name).read_bytes(), "csv")
-            report = import_stations(table, ImportOptions(source=demo.source, coordsys=demo.coordsys, kind=demo.kind))
+            path = folder / demo.name
+            try:
+                with open(path, "rb") as handle:
+                    report = import_stations(
+                        read_table(handle, "csv"), ImportOptions(source=demo.source, coordsys=demo.coordsys, kind=demo.kind)
+                    )
+            except OSError as exc:
+                raise CommandError(f"cannot read {path}: {exc.strerror} (rebuild with data/build_demo_data.py)") from None
+            except BadRequest as exc:
+                raise CommandError(f"{demo.name}: {exc}") from None
             self.stdout.write(f"{demo.name}: {report.summary_line()}")

@@ -1,0 +1,124 @@
+"""The import service without the command: what an upload endpoint will call."""
+
+import pytest
+
+from geodata.index import morton_key
+from stations.models import Station
+from stations.services import importer
+from stations.services.import_readers import ImportFileError, read_table
+from stations.services.importer import ImportAborted, ImportOptions, import_stations
+from stations.vocabulary import amenity_mask
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "external_id,name,lon,lat,phone\n"
+
+
+def table(text: str, fmt: str = "csv"):
+    return read_table(text.encode("utf-8"), fmt)
+
+
+def csv_rows(*rows: str):
+    return table(HEADER + "".join(f"{row}\n" for row in rows))
+
+
+def options(**overrides) -> ImportOptions:
+    return ImportOptions(**{"source": "svc", "coordsys": "wgs84", "kind": "rest_station", **overrides})
+
+
+def test_it_lets_the_caller_reject_rows_outside_its_jurisdiction():
+    seen = []
+
+    def only_futian(station) -> str | None:
+        seen.append(station)
+        if station.values["lon"] > 114.1:
+            return "outside your jurisdiction (福田区)"
+        return None
+
+    report = import_stations(
+        csv_rows("A,甲,114.05,22.54,", "B,乙,114.20,22.60,"), options(skip_invalid=True), extra_check=only_futian
+    )
+
+    assert (report.created, [(r.row, r.external_id, r.reason) for r in report.rejects]) == (
+        1, [(3, "B", "outside your jurisdiction (福田区)")]
+    )
+    assert [s.external_id for s in seen] == ["A", "B"]
+    assert seen[0].values["kind"] == "rest_station" and seen[0].values["lat"] == 22.54
+    assert list(Station.objects.values_list("external_id", flat=True)) == ["A"]
+
+
+def test_it_raises_with_the_report_and_writes_nothing_when_a_row_is_bad():
+    with pytest.raises(ImportAborted) as excinfo:
+        import_stations(csv_rows("A,甲,114.05,22.54,", "B,乙,0,0,"), options())
+
+    report = excinfo.value.report
+    assert (report.created, report.written, [r.row for r in report.rejects]) == (1, False, [3])
+    assert str(excinfo.value) == "import aborted: 1 rows rejected, nothing written (fix them, or use --skip-invalid)"
+    assert not Station.objects.exists()
+
+
+def test_it_upserts_and_catches_duplicates_across_chunks(monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    import_stations(csv_rows("A,甲,114.01,22.51,1", "B,乙,114.02,22.52,2", "C,丙,114.03,22.53,3"), options())
+
+    report = import_stations(
+        csv_rows(
+            "A,甲,114.01,22.51,1",  # unchanged
+            "D,丁,114.04,22.54,4",  # new
+            "B,乙,114.02,22.52,20",  # phone changed
+            "A,甲二,114.05,22.55,1",  # duplicate of row 2, in another chunk
+            "E,戊,114.06,22.56,5",  # new
+            "C,丙,114.03,22.535,3",  # moved
+        ),
+        options(skip_invalid=True),
+    )
+
+    assert (report.created, report.updated, report.unchanged) == (2, 2, 1)
+    assert [(r.row, r.reason) for r in report.rejects] == [(5, "external_id 'A' was already used on row 2")]
+    assert dict(Station.objects.values_list("external_id", "version")) == {"A": 1, "B": 2, "C": 2, "D": 1, "E": 1}
+    moved = Station.objects.get(external_id="C")
+    assert moved.lat == 22.535 and moved.zkey == morton_key(114.03, 22.535)
+
+
+def test_it_reports_progress_as_it_reads(monkeypatch):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    counts = []
+
+    import_stations(csv_rows(*(f"P{i},站{i},114.0{i},22.5{i}," for i in range(5))), options(), progress=counts.append)
+
+    assert counts == [2, 2, 1]
+
+
+def test_it_reads_geojson_from_bytes_with_the_feature_id_as_external_id():
+    doc = '{"type": "FeatureCollection", "features": [{"type": "Feature", "id": 17, "geometry": {"type": "Point", "coordinates": [114.05, 22.54]}, "properties": {"name": "甲", "amenities": "toilet; wifi"}}]}'
+
+    report = import_stations(table(doc, "geojson"), options())
+
+    assert report.created == 1
+    assert Station.objects.values_list("external_id", "amenity_mask").get() == ("17", amenity_mask(["toilet", "wifi"]))
+
+
+def test_it_uses_one_statement_per_chunk(django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 3)
+    rows = csv_rows(*(f"Q{i},站{i},114.0{i},22.5{i}," for i in range(7)))
+
+    # exists() for the source, then one INSERT executemany per chunk of 3 (plus the savepoint
+    # pair of the transaction inside the test's own).
+    with django_assert_num_queries(1 + 3 + 2):
+        import_stations(rows, options())
+
+    assert Station.objects.count() == 7
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"source": ""}, "a source name is required"),
+        ({"source": "x" * 101}, "the source name is longer than 100 characters"),
+        ({"id_column": "code"}, "the file has no column(s) code; columns found: external_id, name, lon, lat, phone"),
+    ],
+)
+def test_it_refuses_unusable_options_before_reading_rows(overrides, message):
+    with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        import_stations(csv_rows("A,甲,114.05,22.54,"), options(**overrides))
+    assert not Station.objects.exists()
