@@ -1,15 +1,17 @@
 """Query-string parsing for the riders' hot endpoints.
 
 ninja's parameter resolution costs ~70 µs per request on /stations/nearest (profiled), about a
-third of the search itself; validating the same pydantic schema directly costs ~12 µs. These
-helpers keep the schema the single source of truth: it validates the request, and it generates
+third of the search itself; validating the schema's fields directly costs ~4 µs. These helpers
+keep the schema the single source of truth: its fields validate the request, and it generates
 the OpenAPI parameters, so docs, validation and error messages stay identical.
 """
 
+from functools import lru_cache
 from typing import TypeVar
 
 from ninja import Schema
 from ninja.errors import ValidationError
+from pydantic import BaseModel, create_model
 from pydantic import ValidationError as PydanticValidationError
 
 S = TypeVar("S", bound=Schema)
@@ -30,10 +32,29 @@ def query_parameters(schema: type[Schema]) -> list[dict]:
     return parameters
 
 
+@lru_cache(maxsize=None)
+def _plain_model(schema: type[Schema]) -> type[BaseModel]:
+    """A plain pydantic model with the schema's fields: types, defaults and constraints.
+
+    A ninja Schema wraps every input in a DjangoGetter (made for ORM objects) before validating:
+    ~15 µs per request through Python attribute lookups, and its "Field required" errors quote
+    the wrapper ("got <DjangoGetter: ...>"). A query string is a plain dict: the plain model
+    validates it the same way, in pydantic's core.
+    """
+    decorators = schema.__pydantic_decorators__
+    custom = [name for name in (*decorators.field_validators, *decorators.model_validators) if name != "_run_root_validator"]
+    if custom:
+        raise TypeError(f"{schema.__name__} has its own validators {custom}: validate it with ninja instead")
+    return create_model(schema.__name__, **{name: (field.annotation, field) for name, field in schema.model_fields.items()})
+
+
 def parse_query(request, schema: type[S]) -> S:
-    """Validate the query string against ``schema``; errors answer 400 like any ninja error."""
+    """Validate the query string against ``schema``'s fields; errors answer 400 like any ninja error.
+
+    Returns a model with the schema's fields (a plain pydantic twin, not a ``schema`` instance).
+    """
     try:
-        return schema.model_validate(request.GET.dict())
+        return _plain_model(schema).model_validate(request.GET.dict())
     except PydanticValidationError as exc:
         raise ValidationError(
             [{"loc": ("query", *error["loc"]), "msg": error["msg"], "input": error.get("input")} for error in exc.errors()]

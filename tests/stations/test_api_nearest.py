@@ -206,3 +206,27 @@ def test_it_gzips_when_the_client_accepts_it(rider):
 
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize(
+    "params, detail",
+    [
+        ({}, "lat: Field required; lon: Field required"),
+        ({"lat": LAT}, "lon: Field required"),
+        ({"lat": 123.4, "lon": LON}, "lat: Input should be less than or equal to 90 (got '123.4')"),
+        ({"lat": LAT, "lon": 200}, "lon: Input should be less than or equal to 180 (got '200')"),
+        ({"lat": "abc", "lon": LON}, "lat: Input should be a valid number, unable to parse string as a number (got 'abc')"),
+        ({"lat": "nan", "lon": LON}, "lat: Input should be a finite number (got 'nan')"),
+        ({"lat": LAT, "lon": LON, "k": 0}, "k: Input should be greater than or equal to 1 (got '0')"),
+        ({"lat": LAT, "lon": LON, "k": 101}, "k: Input should be less than or equal to 100 (got '101')"),
+        ({"lat": LAT, "lon": LON, "radius_m": 0}, "radius_m: Input should be greater than 0 (got '0')"),
+        ({"lat": LAT, "lon": LON, "coordsys": "utm"}, "coordsys: Input should be 'wgs84', 'gcj02' or 'bd09' (got 'utm')"),
+        ({"lat": LAT, "lon": LON, "kind": "spaceship"}, "unknown kind 'spaceship'; allowed: rest_station, driver_home, charging_point"),
+        ({"lat": LAT, "lon": LON, "status": "gone"}, "unknown status 'gone'; allowed: open, temporarily_closed, closed, planned"),
+    ],
+)
+def test_it_rejects_bad_input_with_a_clear_message(rider, params, detail):
+    response = rider.get(URL, params)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail}
