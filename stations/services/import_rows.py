@@ -116,7 +116,7 @@ def _location(raw: dict, options: RowOptions) -> tuple[float, float]:
         )
     lon, lat = to_wgs84(lon, lat, options.coordsys)
     if options.within is not None and not options.within.contains(Point(lon, lat)):
-        hint = "; whole-degree coordinates like these are usually a placeholder" if lon_text and is_whole_degrees(raw) else ""
+        hint = "; whole-degree coordinates like these are usually a placeholder" if is_whole_degrees(raw) else ""
         raise RowRejected(
             f"point ({lon_text}, {lat_text}) ({SYSTEM_NAMES[options.coordsys]}) is outside the boundary"
             f" {options.within_name}{hint}"

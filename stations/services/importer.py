@@ -1,10 +1,12 @@
 """Use case: import a table of stations (CSV / GeoJSON), all or nothing, upserting by
 (source, external_id).
 
-Rows stream through validation in chunks and are written inside one transaction; if any row is
-rejected and invalid rows are not to be skipped, the transaction rolls back and nothing changes.
-Writes use executemany with plain SQL (no model instance per row), which is what makes a
-million-row import take seconds rather than minutes.
+Reading (import_readers), validating one row (import_rows) and writing chunks (import_writes)
+are separate so that an upload endpoint can reuse them with its own reader and a jurisdiction
+check (``extra_check``). Rows stream through validation and are written in chunks inside one
+transaction; if any row is rejected and invalid rows are not to be skipped, the transaction
+rolls back and nothing changes. Memory grows only with the duplicate checks (each id and point
+seen, about 0.2 KB a row); everything else is per chunk.
 """
 
 import csv
@@ -14,9 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
-from django.utils import timezone
 import shapely
+from django.db import transaction
 from shapely import unary_union
 from shapely.geometry import shape
 from shapely.prepared import prep
@@ -33,25 +34,13 @@ from stations.services.import_rows import (
     is_whole_degrees,
     validate_row,
 )
+from stations.services.import_writes import refresh_statistics, upsert_chunk
 
 CHUNK_ROWS = 2000
 PROGRESS_EVERY = 1000
 MAX_KEPT_WARNINGS = 200
 SOURCE_MAX_LENGTH = 100
 _POINT_KEY = struct.Struct("<dd")
-
-# Columns every write sets, and the optional ones a file may provide (in a fixed order).
-_CORE = ("name", "kind", "lon", "lat", "zkey")
-_OPTIONAL = (
-    "name_en", "status", "address", "city", "city_adcode", "district", "district_adcode", "amenity_mask",
-    "eligible_workers_mask", "opening_hours", "phone", "operator", "charging_vehicle", "charging_sockets",
-    "battery_swap", "max_power_kw", "last_verified_at",
-)
-_DATETIME_COLUMNS = {"last_verified_at"}
-# What a new station gets for columns the file does not provide.
-_DEFAULTS = {
-    field.name: field.get_default() for field in Station._meta.concrete_fields if field.name in _OPTIONAL
-}
 
 
 @dataclass
@@ -97,7 +86,7 @@ class ImportReport:
     def summary_line(self, rejects_path: str | None = None) -> str:
         counts = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
         rejected = f"{len(self.rejects)} rows rejected"
-        if rejects_path and self.rejects:
+        if rejects_path and self.rejects and self.written:  # the report is written only then
             rejected += f": see {rejects_path}"
         if self.dry_run:
             return (
@@ -183,6 +172,7 @@ def import_stations(
             transaction.set_rollback(True)
         else:
             report.written = True
+            refresh_statistics(report.created + report.updated)
     if report.rejects and not options.skip_invalid and not options.dry_run:
         raise ImportAborted(report)
     return report
@@ -220,6 +210,10 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
     unreported = 0
     for row_number, raw in table.rows:
         report.total_rows += 1
+        unreported += 1
+        if progress is not None and unreported >= PROGRESS_EVERY:
+            progress(unreported)
+            unreported = 0
         external_id = raw.get(id_column, "")
         try:
             if external_id:
@@ -242,104 +236,26 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
             report.warn(f"row {row_number}: exactly the same coordinates as row {first}")
         chunk.append(station)
         if len(chunk) >= CHUNK_ROWS:
-            _upsert(chunk, options, report, source_is_new)
+            _write(chunk, options, report, source_is_new)
             chunk = []
-        unreported += 1
-        if progress is not None and unreported >= PROGRESS_EVERY:
-            progress(unreported)
-            unreported = 0
     if chunk:
-        _upsert(chunk, options, report, source_is_new)
+        _write(chunk, options, report, source_is_new)
     if progress is not None and unreported:
         progress(unreported)
 
 
-def _upsert(chunk: list[StationValues], options: ImportOptions, report: ImportReport, source_is_new: bool) -> None:
-    """Create new stations and update changed ones; identical rows are left untouched."""
-    present = set().union(*(station.values for station in chunk))
-    compare = [*_CORE, *(c for c in _OPTIONAL if c in present)]
-    existing = {}
-    if not source_is_new:
-        # A plain query, not .iterator(): the chunk bounds the rows, and on PostgreSQL a
-        # server-side cursor per chunk costs more than the lookup itself.
-        existing = {
-            row[0]: row[1:]
-            for row in Station.objects.filter(
-                source=options.source, external_id__in=[s.external_id for s in chunk]
-            ).values_list("external_id", "id", *compare)
-        }
-    inserts, updates = [], []
-    for station in chunk:
-        current = existing.get(station.external_id)
-        if current is None:
-            inserts.append(station)
-            continue
-        values = station.values
-        # current = (id, *compare); a column the row does not set keeps its stored value.
-        new = [values.get(column, old) for column, old in zip(compare, current[1:])]
-        if new != list(current[1:]):
-            updates.append((current[0], new))
-        else:
-            report.unchanged += 1
-    report.created += len(inserts)
-    report.updated += len(updates)
-    if options.dry_run:
-        return
-    adapt = connection.ops.adapt_datetimefield_value
-    stamp = adapt(timezone.now())
-    table = connection.ops.quote_name(Station._meta.db_table)
-    if inserts:
-        # Columns no row of the chunk provides get the model default as a constant in the SQL:
-        # fewer parameters to bind per row (this is the hot loop of a large import).
-        provided = [(column, _DEFAULTS[column]) for column in _OPTIONAL if column in present]
-        constant = [column for column in _OPTIONAL if column not in present]
-        columns = [*_CORE, *(c for c, _ in provided), "source", "external_id", "created_at", "updated_at", *constant, "version"]
-        placeholders = ["%s"] * (len(columns) - len(constant) - 1) + [_sql_literal(_DEFAULTS[c]) for c in constant] + ["1"]
-        source = options.source
-        rows = [
-            [values["name"], values["kind"], values["lon"], values["lat"], values["zkey"],
-             *[values.get(column, default) for column, default in provided],
-             source, station.external_id, stamp, stamp]
-            for station in inserts
-            for values in (station.values,)
-        ]
-        _adapt_datetimes(rows, columns[: len(placeholders) - len(constant) - 1], adapt)
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})"
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    if updates:
-        # Only the columns this chunk provides change: a file without phone numbers does not
-        # erase the ones a manager entered.
-        assignments = ", ".join(f"{c} = %s" for c in compare)
-        sql = f"UPDATE {table} SET {assignments}, updated_at = %s, version = version + 1 WHERE id = %s"
-        rows = [[*new, stamp, pk] for pk, new in updates]
-        _adapt_datetimes(rows, compare, adapt)
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-
-
-def _sql_literal(value) -> str:
-    """A model default (None, an int or a short code) as an SQL constant; these are ours, never input."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    raise TypeError(f"no SQL literal for default {value!r}")
-
-
-def _adapt_datetimes(rows: list[list], columns: list[str], adapt) -> None:
-    for column in _DATETIME_COLUMNS:
-        if column in columns:
-            i = columns.index(column)
-            for row in rows:
-                row[i] = adapt(row[i])
+def _write(chunk: list[StationValues], options: ImportOptions, report: ImportReport, source_is_new: bool) -> None:
+    created, updated, unchanged = upsert_chunk(chunk, options.source, dry_run=options.dry_run, source_is_new=source_is_new)
+    report.created += created
+    report.updated += updated
+    report.unchanged += unchanged
 
 
 def write_rejects(report: ImportReport, path: Path, columns: Iterable[str]) -> None:
-    """A CSV of rejected rows: row number, external id, reason, then the original fields."""
+    """A CSV of rejected rows: row number, external id, reason, then the original fields (for
+    GeoJSON also lon/lat from the geometry), so the file can be fixed and imported again."""
     columns = [c for c in columns if not c.startswith("__")]
+    columns += [c for c in ("lon", "lat") if c not in columns and any(c in r.raw for r in report.rejects)]
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["row", "external_id", "reason", *columns])

@@ -245,3 +245,11 @@ def test_it_refuses_files_it_cannot_read_with_a_clear_message(tmp_path, content,
 def test_it_says_when_the_file_does_not_exist(tmp_path):
     with pytest.raises(CommandError, match="cannot read .*missing.csv: No such file or directory"):
         run(tmp_path / "missing.csv", kind="rest_station", coordsys="wgs84", source="x")
+
+
+def test_it_refuses_to_start_when_the_rejects_report_cannot_be_written(tmp_path):
+    with pytest.raises(CommandError, match="cannot write the rejects report to .*nowhere/r.csv"):
+        run(FIXTURES / "futian_ok.csv", kind="rest_station", coordsys="wgs84", source="x", skip_invalid=True,
+            rejects=str(tmp_path / "nowhere" / "r.csv"))
+
+    assert not Station.objects.exists()

@@ -2,7 +2,7 @@
 
 import csv
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -48,9 +48,11 @@ def broken(tmp_path):
         (4, "lat/lon look swapped (lon=22.54, lat=114.05): put the longitude in lon and the latitude in lat"),
         (5, "lon 13800138000 is out of range -180..180 (a phone number or another column's value?)"),
         (6, "lon 'abc' is not a number"),
-        (7, "unknown amenity 'pool'; allowed: parking, ebike_charging, phone_charging, drinking_water, hot_water, "
+        (7, (
+            "unknown amenity 'pool'; allowed: parking, ebike_charging, phone_charging, drinking_water, hot_water, "
             "microwave, meals, toilet, seating, air_conditioning, heating, tool_storage, first_aid, aed, wifi, shower, "
-            "laundry, accommodation, truck_parking, legal_aid, reading, umbrella_loan"),
+            "laundry, accommodation, truck_parking, legal_aid, reading, umbrella_loan"
+        )),
         (9, "unknown kind 'spaceship'; allowed: rest_station, driver_home, charging_point"),
         (10, "external_id is empty: every row needs a stable id so re-imports update it"),
         (11, "external_id 'OK-1' was already used on row 2"),
@@ -155,7 +157,7 @@ def test_it_reads_the_optional_fields_of_geojson_and_rejects_bad_ones(tmp_path):
     station = Station.objects.get()
     assert (station.external_id, station.kind, station.charging_vehicle) == ("P-1", "charging_point", "ebike")
     assert (station.charging_sockets, station.battery_swap, station.max_power_kw) == (4, True, 1.5)
-    assert station.last_verified_at == datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
+    assert station.last_verified_at == datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
     assert station.eligible_workers == ["delivery", "courier"]
     assert (station.city, station.city_adcode) == ("深圳市", "440300")
 
@@ -167,3 +169,12 @@ def test_it_rejects_text_longer_than_the_column(tmp_path):
     _, _, reasons = import_skipping_path(path)
 
     assert reasons == {2: "city is longer than 64 characters (65)"}
+
+
+def test_it_puts_the_geometry_of_rejected_geojson_features_in_the_report(tmp_path):
+    import_skipping(tmp_path, "geojson_extras.geojson", kind="charging_point")
+
+    with open(tmp_path / "geojson_extras.geojson.rejects.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = {r["row"]: r for r in csv.DictReader(handle)}
+    assert (rows["5"]["external_id"], rows["5"]["lon"], rows["5"]["lat"], rows["5"]["charging_sockets"]) == ("P-5", "114.07", "22.56", "many")
+    assert (rows["2"]["lon"], rows["4"]["external_id"]) == ("", "4")

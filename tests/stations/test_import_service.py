@@ -122,3 +122,22 @@ def test_it_refuses_unusable_options_before_reading_rows(overrides, message):
     with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
         import_stations(csv_rows("A,甲,114.05,22.54,"), options(**overrides))
     assert not Station.objects.exists()
+
+
+def test_it_updates_every_kind_of_column_it_compares():
+    header = "external_id,name,lon,lat,battery_swap,max_power_kw,charging_sockets,last_verified_at,eligible_workers,status\n"
+    import_stations(table(header + "C-1,甲,114.05,22.54,yes,7.5,4,2026-11-01,delivery,open\n"), options(kind="charging_point"))
+
+    report = import_stations(
+        table(header + "C-1,甲,114.05,22.54,no,,,2026-11-02T08:30:00+08:00,all,closed\n"), options(kind="charging_point")
+    )
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    station = Station.objects.get()
+    assert (station.battery_swap, station.max_power_kw, station.charging_sockets) == (False, None, None)
+    assert station.last_verified_at.isoformat() == "2026-11-02T00:30:00+00:00"
+    assert (station.eligible_workers, station.status, station.version) == (["all"], "closed", 2)
+    again = import_stations(
+        table(header + "C-1,甲,114.05,22.54,no,,,2026-11-02T00:30:00Z,all,closed\n"), options(kind="charging_point")
+    )
+    assert (again.updated, again.unchanged) == (0, 1)  # the same instant, written in UTC

@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -8,7 +9,12 @@ from geodata.coords import COORDSYS
 from stations.errors import BadRequest
 from stations.models import Station
 from stations.services.import_readers import guess_format, read_table
-from stations.services.importer import ImportAborted, ImportOptions, import_stations, write_rejects
+from stations.services.importer import (
+    ImportAborted,
+    ImportOptions,
+    import_stations,
+    write_rejects,
+)
 
 SHOWN_PROBLEMS = 20
 
@@ -31,14 +37,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path: Path = options["path"]
+        rejects_path = Path(options["rejects"] or path.with_name(path.name + ".rejects.csv"))
+        if options["skip_invalid"] and not os.access(rejects_path.parent, os.W_OK):
+            # Checked first: once the import has committed, its rejects must have somewhere to go.
+            raise CommandError(f"cannot write the rejects report to {rejects_path}: its folder is missing or read-only")
         try:
-            handle = open(path, "rb")
+            handle = open(path, "rb")  # noqa: SIM115 -- only open()'s own errors mean "cannot read"
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}") from None
         with handle:
-            self._import(path, handle, options)
+            self._import(path, handle, rejects_path, options)
 
-    def _import(self, path: Path, handle, options) -> None:
+    def _import(self, path: Path, handle, rejects_path: Path, options) -> None:
         try:
             table = read_table(handle, options["format"] or guess_format(path.name), options["encoding"])
         except BadRequest as exc:
@@ -55,23 +65,21 @@ class Command(BaseCommand):
         # The bar goes to stderr so stdout keeps just the summary line.
         bar = tqdm(unit=" rows", desc=path.name, file=sys.stderr) if self.stdout.isatty() else None
         try:
-            report = import_stations(table, import_options, progress=bar.update if bar else None)
+            report = import_stations(table, import_options, progress=bar.update if bar is not None else None)
         except ImportAborted as exc:
             self._print_warnings(exc.report)
             raise CommandError("\n".join([*self._rejected_rows(exc.report), exc.report.summary_line()])) from None
         except BadRequest as exc:
             raise CommandError(str(exc)) from None
         finally:
-            if bar:
+            if bar is not None:
                 bar.close()
         self._print_warnings(report)
         for line in self._rejected_rows(report):
             self.stderr.write(line)
-        rejects_path = None
         if report.rejects and not report.dry_run:
-            rejects_path = options["rejects"] or path.with_name(path.name + ".rejects.csv")
             write_rejects(report, rejects_path, table.columns)
-        self.stdout.write(report.summary_line(str(rejects_path) if rejects_path else None))
+        self.stdout.write(report.summary_line(str(rejects_path)))
 
     def _print_warnings(self, report) -> None:
         for warning in report.warnings[:SHOWN_PROBLEMS]:
