@@ -2,23 +2,15 @@
 
 import csv
 import shutil
-from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from geodata.index import morton_key
 from stations.models import Station
+from tests.stations.import_helpers import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
-
-
-def run(path, *args, **options):
-    out, err = StringIO(), StringIO()
-    call_command("import_stations", str(path), *args, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def snapshot():

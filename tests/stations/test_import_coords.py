@@ -1,32 +1,25 @@
 """Coordinate systems on import: GCJ-02 / BD-09 stored as WGS-84, zkey, China-only systems, --within."""
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from geodata.coords import wgs84_to_gcj02
 from geodata.distance import haversine_m
 from geodata.index import morton_key
 from stations.models import Station
+from tests.stations.import_helpers import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 DEMO = Path(settings.BASE_DIR) / "data" / "demo"
 
 # googollee/eviltransform test vectors (WGS-84 -> GCJ-02), the pairs tests/geodata checks too.
 PUDONG_WGS84 = (121.5272106, 31.1774276)
 XICHENG_WGS84 = (116.377817, 39.911954)
 FT1_WGS84 = (114.0579, 22.5431)  # FT-1 of futian_ok.csv
-
-
-def run(path, *args, **options):
-    out, err = StringIO(), StringIO()
-    call_command("import_stations", str(path), *args, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def test_it_stores_gcj02_geojson_as_the_right_wgs84_points_using_feature_ids():

@@ -11,14 +11,9 @@ from django.core.management import CommandError, call_command
 from geodata.coords import wgs84_to_gcj02
 from geodata.distance import haversine_m
 from stations.models import Station
+from tests.stations.import_helpers import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(path, *args, **options):
-    out, err = StringIO(), StringIO()
-    call_command("import_stations", str(path), *args, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def classify(reason: str) -> str:

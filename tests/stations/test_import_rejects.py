@@ -3,23 +3,14 @@
 import csv
 import shutil
 from datetime import UTC, datetime
-from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from stations.models import Station
 from stations.vocabulary import ALL_WORKERS_MASK, worker_mask
+from tests.stations.import_helpers import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
-
-
-def run(path, *args, **options):
-    out, err = StringIO(), StringIO()
-    call_command("import_stations", str(path), *args, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def import_skipping_path(path, **options):
