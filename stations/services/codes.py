@@ -2,6 +2,7 @@
 
 from stations import vocabulary as vocab
 from stations.errors import BadRequest
+from stations.services.search_sql import Filters
 
 KIND_CODES = tuple(term.code for term in vocab.KINDS)
 STATUS_CODES = tuple(term.code for term in vocab.STATUSES)
@@ -18,10 +19,8 @@ def parse_codes(text: str | None, allowed: tuple[str, ...], what: str) -> tuple[
     return codes
 
 
-def build_filters(kind: str | None, amenity: str | None, status: str | None) -> "Filters":
+def build_filters(kind: str | None, amenity: str | None, status: str | None) -> Filters:
     """The store-side filters of a riders' query; only open stations unless ``status`` says otherwise."""
-    from stations.services.search_sql import Filters
-
     return Filters(
         statuses=parse_codes(status, STATUS_CODES, "status") or ("open",),
         kinds=parse_codes(kind, KIND_CODES, "kind"),

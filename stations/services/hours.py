@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours
 
-from stations.errors import BadRequest
 
 # Every station is in China; one zone keeps parsing cacheable by string alone.
 STATION_TZ = ZoneInfo("Asia/Shanghai")
@@ -29,12 +28,6 @@ def hours_error(text: str) -> str | None:
         return f"opening_hours {text!r} is not valid OpenStreetMap opening_hours syntax ({first_line}); e.g. '24/7' or 'Mo-Fr 08:00-20:00'"
     return None
 
-
-def check_hours(text: str) -> str:
-    error = hours_error(text)
-    if error:
-        raise BadRequest(error)
-    return text
 
 
 def open_now(status: str, hours: str, now: datetime.datetime) -> bool | None:
