@@ -32,7 +32,7 @@ KNOWN_COLUMNS = {
 }
 EXTERNAL_ID_MAX_LENGTH = 100
 _KINDS = tuple(Station.Kind.values)
-_STATUSES = tuple(Station.Status.values)
+_STATUSES = tuple(term.code for term in vocab.STATUSES)  # not "removed": only a manager removes
 _VEHICLES = tuple(Station.ChargingVehicle.values)
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否"}

@@ -18,6 +18,9 @@ class Station(models.Model):
         TEMPORARILY_CLOSED = "temporarily_closed", "暂停开放 / Temporarily closed"
         CLOSED = "closed", "已关闭 / Closed"
         PLANNED = "planned", "规划中 / Planned"
+        # Soft-deleted by a manager: kept with its history, hidden from riders (not in
+        # vocabulary.STATUSES, so the riders' API cannot ask for it).
+        REMOVED = "removed", "已删除 / Removed"
 
     class ChargingVehicle(models.TextChoices):
         EBIKE = "ebike", "电动自行车 / E-bike"

@@ -1,0 +1,8 @@
+"""The models of the stations app, one module per concern."""
+
+from stations.models.history import BatchRequest, StationChange
+from stations.models.organisation import Account, ApiToken, Organisation
+from stations.models.photo import StationPhoto
+from stations.models.station import Station
+
+__all__ = ["Account", "ApiToken", "BatchRequest", "Organisation", "Station", "StationChange", "StationPhoto"]

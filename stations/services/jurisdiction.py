@@ -1,0 +1,80 @@
+"""Where an organisation may act: its boundary together with its descendants' (a province
+manager covers all its cities), as one prepared shapely geometry per process.
+
+This is the one place jurisdiction is decided. Points on the boundary line count as inside.
+"""
+
+import json
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+
+from geodata.index import box_key_ranges
+from stations.models import Organisation, Station
+
+_cache: dict[tuple[int, str], "Jurisdiction"] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    organisation_id: int
+    name: str
+    geometry: shapely.Geometry  # WGS-84, prepared
+    bbox: tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+    def covers(self, lon: float, lat: float) -> bool:
+        return bool(shapely.intersects_xy(self.geometry, lon, lat))
+
+    def covers_many(self, lon, lat) -> np.ndarray:
+        return shapely.intersects_xy(self.geometry, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+
+    def candidates(self):
+        """A queryset of the stations in the bounding box, narrowed by the spatial index;
+        callers keep those ``covers_many`` accepts."""
+        ranges = box_key_ranges(self.bbox, max_ranges=16)
+        query = Station.objects.none()
+        for low, high in ranges:
+            query = query | Station.objects.filter(zkey__range=(low, high))
+        min_lon, min_lat, max_lon, max_lat = self.bbox
+        return query.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+
+
+def parse_boundary(text: str) -> shapely.Geometry:
+    return shape(json.loads(text))
+
+
+def jurisdiction_of(organisation: Organisation) -> Jurisdiction:
+    """The organisation's jurisdiction (cached until it, or a descendant, is reloaded: loading
+    a boundary touches every ancestor's ``updated_at``)."""
+    key = (organisation.pk, organisation.updated_at.isoformat())
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    with _lock:
+        found = _cache.get(key)
+        if found is None:
+            found = _build(organisation)
+            for old in [k for k in _cache if k[0] == organisation.pk]:
+                del _cache[old]
+            _cache[key] = found
+    return found
+
+
+def _build(organisation: Organisation) -> Jurisdiction:
+    boundaries = [organisation.boundary_geojson]
+    frontier = [organisation.pk]
+    while frontier:  # descendants, level by level (a few queries: levels are at most four deep)
+        children = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", "boundary_geojson"))
+        boundaries += [text for _, text in children]
+        frontier = [pk for pk, _ in children]
+    geometry = shapely.union_all([parse_boundary(text) for text in boundaries])
+    shapely.prepare(geometry)
+    return Jurisdiction(organisation.pk, organisation.name, geometry, tuple(geometry.bounds))
+
+
+def forget_jurisdictions() -> None:
+    _cache.clear()
