@@ -7,3 +7,24 @@ class BadRequest(ValueError):
 
 class NotFound(LookupError):
     """The thing asked for does not exist (or is not visible to the caller): 404."""
+
+
+class Forbidden(PermissionError):
+    """Authenticated, but not allowed (e.g. a location outside the caller's jurisdiction): 403."""
+
+
+class Conflict(Exception):
+    """The write was based on a stale version, or would duplicate a station: 409. ``extra``
+    is merged into the body (e.g. the current record, the candidate duplicate)."""
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail)
+        self.extra = extra
+
+
+class PreconditionRequired(BadRequest):
+    """A write without the version it was based on: 428."""
+
+
+class Unprocessable(BadRequest):
+    """Well-formed but contradicting an earlier request (an Idempotency-Key reused for another body): 422."""

@@ -5,13 +5,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from geodata.errors import InvalidCoordinate
-from stations.errors import BadRequest, NotFound
+from stations.errors import BadRequest, Conflict, Forbidden, NotFound, PreconditionRequired, Unprocessable
 from stations.vocabulary import UnknownCode
 
 def _describe(error: dict, request) -> str:
     """Turn one pydantic error into "lat: Input should be ... (got '123')"."""
     loc = [str(part) for part in error.get("loc", ())]
     source = loc[0] if loc else ""
+    if source == "body" and len(loc) > 1:
+        loc = loc[2:]  # ("body", "<parameter name>", field...): the parameter name means nothing to clients
     names = [part for part in loc if part not in ("query", "body", "path", "header", "form", "q")]
     where = ".".join(names) or "request"
     text = f"{where}: {error.get('msg', 'invalid value')}"
@@ -26,6 +28,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation_error(request, exc: ValidationError):
         return api.create_response(request, {"detail": "; ".join(_describe(e, request) for e in exc.errors)}, status=400)
+
+    @api.exception_handler(PreconditionRequired)
+    def on_precondition_required(request, exc: PreconditionRequired):
+        return api.create_response(request, {"detail": str(exc)}, status=428)
+
+    @api.exception_handler(Unprocessable)
+    def on_unprocessable(request, exc: Unprocessable):
+        return api.create_response(request, {"detail": str(exc)}, status=422)
+
+    @api.exception_handler(Forbidden)
+    def on_forbidden(request, exc: Forbidden):
+        return api.create_response(request, {"detail": str(exc)}, status=403)
+
+    @api.exception_handler(Conflict)
+    def on_conflict(request, exc: Conflict):
+        return api.create_response(request, {"detail": str(exc), **exc.extra}, status=409)
 
     @api.exception_handler(InvalidCoordinate)
     @api.exception_handler(UnknownCode)

@@ -83,6 +83,8 @@ class Station(models.Model):
             ),
             # the same when a kind is asked for: keeps sparse kinds (driver homes) fast.
             models.Index(fields=["kind", "status", "zkey", "id", "lon", "lat", "amenity_mask"], name="station_kind_zkey_idx"),
+            # managers' and planners' jurisdiction queries: every status, by key ranges.
+            models.Index(fields=["zkey"], name="station_zkey_idx"),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ def meta() -> dict:
 
 
 def station_detail(station_id: int, coordsys: str) -> dict:
-    station = Station.objects.filter(pk=station_id).first()
+    station = Station.objects.filter(pk=station_id).exclude(status=Station.Status.REMOVED).first()
     if station is None:
         raise NotFound(f"no station with id {station_id}")
     return detail_json(station, coordsys, now_in_china())
