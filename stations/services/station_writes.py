@@ -195,6 +195,7 @@ def find_duplicate(kind: str, name: str, lon: float, lat: float, exclude_id: int
 # -- the use cases -----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def create_station(actor: Actor, data: dict, *, force: bool = False, source: str | None = None) -> Station:
     """A new station from StationIn data. 403 outside the jurisdiction; 409 if it would
     duplicate a station within 30 m of the same kind and a similar name (unless ``force``) or
@@ -229,6 +230,7 @@ def create_station(actor: Actor, data: dict, *, force: bool = False, source: str
     return station
 
 
+@transaction.atomic
 def update_station(actor: Actor, station_id: int, data: dict, version: int) -> Station:
     """Apply a partial change (StationPatch data, ``version`` the one it is based on)."""
     coordsys = data.get("coordsys", "wgs84")
@@ -247,6 +249,7 @@ def update_station(actor: Actor, station_id: int, data: dict, version: int) -> S
     return station
 
 
+@transaction.atomic
 def set_status(actor: Actor, station_id: int, status: str, version: int, action: str) -> Station:
     """Close or remove a station (soft: it stays, with its history; riders no longer see a
     removed one)."""
@@ -265,6 +268,7 @@ def remove_station(actor: Actor, station_id: int, version: int) -> Station:
     return set_status(actor, station_id, Station.Status.REMOVED, version, StationChange.Action.REMOVE)
 
 
+@transaction.atomic
 def revert_station(actor: Actor, station_id: int, change_id: int, version: int) -> Station:
     """Return the station to the state recorded right after change ``change_id``, as a new change."""
     station = visible_station(actor.account, station_id, lock=True)

@@ -1,0 +1,108 @@
+"""The permission matrix: every write endpoint × own / other / parent jurisdiction × anonymous,
+asserting the status and that nothing changed where refused."""
+
+import pytest
+from django.test import Client
+
+from stations.models import StationChange
+from tests.stations.managers.helpers import JSON, futian_station, registry_state
+
+pytestmark = pytest.mark.django_db
+
+
+def _patch(client, station):
+    return client.patch(f"/api/v1/manage/stations/{station.id}", {"phone": "999"}, content_type=JSON, HTTP_IF_MATCH=str(station.version))
+
+
+def _delete(client, station):
+    return client.delete(f"/api/v1/manage/stations/{station.id}", HTTP_IF_MATCH=str(station.version))
+
+
+def _revert(client, station):
+    change = StationChange.objects.filter(station=station).order_by("id").first()
+    return client.post(f"/api/v1/manage/stations/{station.id}/revert/{change.id}", HTTP_IF_MATCH=str(station.version))
+
+
+def _detail(client, station):
+    return client.get(f"/api/v1/manage/stations/{station.id}")
+
+
+def _history(client, station):
+    return client.get(f"/api/v1/manage/stations/{station.id}/history")
+
+
+def _batch_update(client, station):
+    op = {"op": "update", "external_id": station.external_id, "source": station.source, "version": station.version, "station": {"phone": "999"}}
+    return client.post("/api/v1/manage/stations/batch", {"operations": [op]}, content_type=JSON)
+
+
+def _create_here(client, station):
+    body = {"name": "另一个驿站", "kind": "charging_point", "lon": station.lon + 0.001, "lat": station.lat}
+    return client.post("/api/v1/manage/stations", body, content_type=JSON)
+
+
+ENDPOINTS = {
+    "patch": (_patch, 200),
+    "delete": (_delete, 200),
+    "revert": (_revert, 200),
+    "detail": (_detail, 200),
+    "history": (_history, 200),
+    "create": (_create_here, 201),
+    "batch-update": (_batch_update, 200),
+}
+WRITES = {"patch", "delete", "revert", "create", "batch-update"}
+
+
+@pytest.fixture
+def station(manager_futian):
+    """A Futian station with one recorded change (so revert has something to return to)."""
+    station = futian_station()
+    _patch(manager_futian, station)
+    station.refresh_from_db()
+    return station
+
+
+def _outcome(name, response) -> str:
+    if name == "batch-update" and response.status_code == 200:
+        return response.json()["results"][0]["status"]
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("manager_futian", "allowed"),  # own district
+        ("manager_shenzhen", "allowed"),  # parent: the city union
+        ("manager_nanshan", "404"),  # another district: the station does not exist for it
+        ("anonymous", "401"),
+        ("bad_token", "401"),
+        ("planner_shenzhen", "403"),  # planners read and analyse, never edit
+    ],
+)
+def test_permission_matrix(request, station, endpoint, persona, expected):
+    if persona == "anonymous":
+        client = Client()
+    elif persona == "bad_token":
+        client = Client(HTTP_AUTHORIZATION="Bearer yz_not-a-real-token")
+    else:
+        client = request.getfixturevalue(persona)
+    call, ok_status = ENDPOINTS[endpoint]
+    before = registry_state()
+
+    response = call(client, station)
+
+    if expected == "allowed":
+        assert response.status_code == ok_status, response.content
+        if endpoint == "batch-update":
+            assert response.json()["results"][0]["status"] == "applied"
+        return
+    if persona == "manager_nanshan" and endpoint == "create":
+        assert response.status_code == 403  # a location, not a record: refused, not hidden
+    elif persona == "manager_nanshan" and endpoint == "batch-update":
+        assert _outcome(endpoint, response) == "rejected"
+        assert "in your jurisdiction" in response.json()["results"][0]["detail"]
+    else:
+        assert response.status_code == int(expected), response.content
+        assert "detail" in response.json()
+    assert registry_state() == before
