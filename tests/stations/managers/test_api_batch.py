@@ -1,0 +1,108 @@
+import json
+
+import pytest
+
+from stations.models import BatchRequest, Station
+from tests.stations.managers.helpers import JSON, futian_station, registry_state
+from tests.stations.personas import NANSHAN_POINT
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/manage/stations/batch"
+
+
+def create_op(external_id, lon=114.0550, lat=22.5410, **station):
+    return {"op": "create", "external_id": external_id, "station": {"name": f"驿站{external_id}", "kind": "rest_station", "lon": lon, "lat": lat, **station}}
+
+
+def test_it_applies_each_operation_or_rejects_it_alone(manager_futian):
+    existing = futian_station(source="org:福田区", external_id="OLD-1")
+    operations = [
+        create_op("N-1", amenities=["toilet"]),
+        create_op("N-2", lon=NANSHAN_POINT[0], lat=NANSHAN_POINT[1]),  # outside: rejected
+        {"op": "update", "external_id": "OLD-1", "version": 1, "station": {"opening_hours": "24/7", "amenities": ["wifi"]}},
+        {"op": "update", "external_id": "OLD-1", "version": 1, "station": {"phone": "1"}},  # stale now: rejected
+        {"op": "update", "external_id": "N-1", "version": 1, "station": {"amenities": ["spa"]}},  # bad code
+        {"op": "close", "external_id": "N-1", "version": 1},
+        {"op": "remove", "external_id": "MISSING", "version": 1},
+    ]
+    response = manager_futian.post(URL, {"operations": operations}, content_type=JSON)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["applied"], body["rejected"]) == (3, 4)
+    statuses = [(r["index"], r["status"]) for r in body["results"]]
+    assert statuses == [(0, "applied"), (1, "rejected"), (2, "applied"), (3, "rejected"), (4, "rejected"), (5, "applied"), (6, "rejected")]
+    reasons = {r["index"]: r["detail"] for r in body["results"]}
+    assert "outside your jurisdiction" in reasons[1]
+    assert "now version 2" in reasons[3]
+    assert "unknown amenity 'spa'" in reasons[4]
+    assert "no station with external_id 'MISSING'" in reasons[6]
+    assert not Station.objects.filter(external_id="N-2").exists()
+    existing.refresh_from_db()
+    assert (existing.version, existing.phone, existing.amenities) == (2, "", ["wifi"])
+    assert Station.objects.get(external_id="N-1").status == "closed"
+
+
+def test_it_applies_a_retried_batch_once(manager_futian):
+    payload = json.dumps({"operations": [create_op("R-1")]})
+    first = manager_futian.post(URL, payload, content_type=JSON, HTTP_IDEMPOTENCY_KEY="union-sync-2026-12-01-001")
+    retry = manager_futian.post(URL, payload, content_type=JSON, HTTP_IDEMPOTENCY_KEY="union-sync-2026-12-01-001")
+
+    assert first.status_code == retry.status_code == 200
+    assert retry.json() == first.json()
+    assert retry["Idempotent-Replayed"] == "true"
+    assert Station.objects.filter(external_id="R-1").count() == 1
+    assert BatchRequest.objects.count() == 1
+
+
+def test_it_refuses_a_key_reused_for_another_batch(manager_futian):
+    manager_futian.post(URL, {"operations": [create_op("R-1")]}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k")
+    before = registry_state()
+    response = manager_futian.post(URL, {"operations": [create_op("R-2", lon=114.06)]}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k")
+
+    assert response.status_code == 422
+    assert "already used for a different batch" in response.json()["detail"]
+    assert registry_state() == before
+
+
+def test_keys_belong_to_their_account(manager_futian, manager_shenzhen):
+    manager_futian.post(URL, {"operations": [create_op("R-1")]}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k")
+    response = manager_shenzhen.post(URL, {"operations": [create_op("R-1", lon=114.06, name="另一站")]}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k")
+    # the city's own source: a different station, applied (not a replay of Futian's batch)
+    assert response.status_code == 200 and response.json()["applied"] == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"operations": [create_op(f"B-{i}", lon=114.05 + i * 1e-5) for i in range(1001)]}, "operations: List should have at most 1000 items"),
+        ({"operations": []}, "operations: List should have at least 1 item"),
+        ({"operations": [{"op": "explode", "external_id": "x"}]}, "operations.0.op: Input should be 'create', 'update', 'close' or 'remove'"),
+        ({"operations": [{"op": "create"}]}, "operations.0.external_id: Field required"),
+        ({}, "operations: Field required"),
+    ],
+)
+def test_it_rejects_malformed_batches_whole(manager_futian, payload, message):
+    futian_station()
+    before = registry_state()
+    response = manager_futian.post(URL, payload, content_type=JSON)
+
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert registry_state() == before
+
+
+def test_it_needs_a_version_for_updates(manager_futian):
+    futian_station(source="org:福田区", external_id="OLD-1")
+    response = manager_futian.post(URL, {"operations": [{"op": "update", "external_id": "OLD-1", "station": {"phone": "1"}}]}, content_type=JSON)
+    assert response.json()["results"][0]["status"] == "rejected"
+    assert "needs the version" in response.json()["results"][0]["detail"]
+
+
+def test_it_applies_a_full_batch_of_1000(manager_futian):
+    operations = [create_op(f"B-{i}", lon=114.05 + (i % 40) * 4e-4, lat=22.535 + (i // 40) * 4e-4) for i in range(1000)]
+    response = manager_futian.post(URL, {"operations": operations}, content_type=JSON)
+
+    assert response.status_code == 200
+    assert response.json()["applied"] == 1000
+    assert Station.objects.filter(source="org:福田区").count() == 1000
