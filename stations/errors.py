@@ -2,7 +2,12 @@
 
 
 class BadRequest(ValueError):
-    """Input that is well-formed but not allowed (unknown code, bad cursor, ...): 400."""
+    """Input that is well-formed but not allowed (unknown code, bad cursor, ...): 400.
+    ``extra`` is merged into the error body (e.g. an import's row-numbered errors)."""
+
+    def __init__(self, detail: str = "", **extra):
+        super().__init__(detail)
+        self.extra = extra
 
 
 class NotFound(LookupError):

@@ -49,7 +49,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(UnknownCode)
     @api.exception_handler(BadRequest)
     def on_bad_value(request, exc: ValueError):
-        return api.create_response(request, {"detail": str(exc)}, status=400)
+        return api.create_response(request, {"detail": str(exc), **getattr(exc, "extra", {})}, status=400)
 
     @api.exception_handler(Http404)
     @api.exception_handler(NotFound)

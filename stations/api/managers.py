@@ -5,7 +5,8 @@ Stations outside it do not exist here (404). Every change names the version it i
 """
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Path, Query, Router, Status
+from ninja import File, Form, Header, Path, Query, Router, Status
+from ninja.files import UploadedFile
 
 from stations.api.auth import manager_auth
 from stations.schemas import Coordsys, ErrorOut
@@ -14,13 +15,16 @@ from stations.schemas_managers import (
     BatchOut,
     ConflictOut,
     HistoryOut,
+    ImportOut,
+    ImportRejectedOut,
+    Kind,
     ListQueryIn,
     ManagedPageOut,
     ManagedStationOut,
     StationIn,
     StationPatch,
 )
-from stations.services import manager_list, station_batch, station_writes
+from stations.services import manager_list, station_batch, station_uploads, station_writes
 from stations.services.station_writes import Actor, expected_version, station_out
 
 router = Router(auth=manager_auth, tags=["managers"])
@@ -113,3 +117,27 @@ def revert(request: HttpRequest, response: HttpResponse, station_id: Path[int], 
     a new change (nothing in the history is lost)."""
     station = station_writes.revert_station(_actor(request), station_id, change_id, expected_version(if_match, version))
     return _with_etag(200, station_out(station), response)
+
+
+@router.post(
+    "/imports",
+    response={200: ImportOut, 400: ImportRejectedOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Upload a CSV, XLSX or GeoJSON of stations",
+)
+def upload(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    coordsys: Form[Coordsys],
+    kind: Form[Kind | None] = None,
+    dry_run: Form[bool] = False,
+    skip_invalid: Form[bool] = False,
+    format: Form[str | None] = None,
+):
+    """The same importer as `manage.py import_stations`, in your organisation's source
+    (`org:<name>`): rows are upserted by `external_id`; rows outside your jurisdiction are
+    rejected. All or nothing unless `skip_invalid=true`; `dry_run=true` validates only. The
+    answer lists every rejected row with its number and reason."""
+    report = station_uploads.import_upload(
+        request.auth, file, coordsys=coordsys, kind=kind, fmt=format, dry_run=dry_run, skip_invalid=skip_invalid
+    )
+    return Status(200, report)

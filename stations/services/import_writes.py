@@ -28,9 +28,12 @@ DEFAULTS = {column: _FIELDS[column].get_default() for column in OPTIONAL}
 ANALYZE_AFTER_ROWS = 10_000
 
 
-def upsert_chunk(chunk: list[StationValues], source: str, *, dry_run: bool, source_is_new: bool) -> tuple[int, int, int]:
+def upsert_chunk(
+    chunk: list[StationValues], source: str, *, dry_run: bool, source_is_new: bool, history=None
+) -> tuple[int, int, int]:
     """Create the new stations of ``chunk`` and update the changed ones (version + 1);
-    identical ones are not touched. Returns (created, updated, unchanged)."""
+    identical ones are not touched. Returns (created, updated, unchanged). ``history``
+    (stations.services.import_history.ImportHistory) records a change per written station."""
     present = set().union(*(station.values for station in chunk))
     compare = [*CORE, *(column for column in OPTIONAL if column in present)]
     # A first import of a source has nothing to compare with: no lookup.
@@ -53,10 +56,14 @@ def upsert_chunk(chunk: list[StationValues], source: str, *, dry_run: bool, sour
     if not dry_run:
         # One timestamp for the chunk, converted once (per row it would cost seconds per million).
         stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+        if history is not None and updates:
+            history.before_update([pk for pk, _ in updates])
         if inserts:
             _insert(inserts, present, source, stamp)
         if updates:
             _update(updates, compare, stamp)
+        if history is not None:
+            history.after_write(source, [s.external_id for s in inserts], [pk for pk, _ in updates])
     return len(inserts), len(updates), unchanged
 
 

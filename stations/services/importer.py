@@ -52,6 +52,9 @@ class ImportOptions:
     within_path: Path | None = None
     skip_invalid: bool = False
     dry_run: bool = False
+    # Records a StationChange per written station (uploads by managers); None for the bulk
+    # command, where a million history rows would double an operator's load.
+    history: object | None = None
 
 
 @dataclass
@@ -245,7 +248,9 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
 
 
 def _write(chunk: list[StationValues], options: ImportOptions, report: ImportReport, source_is_new: bool) -> None:
-    created, updated, unchanged = upsert_chunk(chunk, options.source, dry_run=options.dry_run, source_is_new=source_is_new)
+    created, updated, unchanged = upsert_chunk(
+        chunk, options.source, dry_run=options.dry_run, source_is_new=source_is_new, history=options.history
+    )
     report.created += created
     report.updated += updated
     report.unchanged += unchanged

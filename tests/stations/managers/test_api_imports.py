@@ -1,0 +1,109 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from stations.models import Station, StationChange
+from tests.stations.managers.helpers import futian_station, registry_state
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/manage/imports"
+HEADER = "external_id,name,lon,lat,amenities,opening_hours\n"
+FUTIAN_ROWS = "FT-1,福田驿站一,114.0550,22.5410,toilet;drinking_water,24/7\nFT-2,福田驿站二,114.0600,22.5420,,Mo-Fr 08:00-20:00\n"
+NANSHAN_ROW = "NS-1,南山驿站,113.9300,22.5330,,\n"
+
+
+def upload(client, text, name="stations.csv", **form):
+    data = {"file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv"), "coordsys": "wgs84", "kind": "rest_station", **form}
+    return client.post(URL, data)
+
+
+def test_it_imports_a_spreadsheet_with_history(manager_futian):
+    response = upload(manager_futian, HEADER + FUTIAN_ROWS)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["created"], body["updated"], body["rejected"], body["written"]) == (2, 0, 0, True)
+    assert body["summary"] == "imported 2 stations (created 2, updated 0, unchanged 0), 0 rows rejected"
+    station = Station.objects.get(external_id="FT-1")
+    assert station.source == "org:福田区" and station.amenities == ["drinking_water", "toilet"]
+    change = StationChange.objects.get(station=station)
+    assert (change.action, change.via, change.changed_by_name) == ("create", "import", "futian_manager")
+
+
+def test_a_reupload_updates_and_records_the_diff(manager_futian):
+    upload(manager_futian, HEADER + FUTIAN_ROWS)
+    response = upload(manager_futian, HEADER + FUTIAN_ROWS.replace("24/7", "Mo-Su 06:00-23:00"))
+
+    assert (response.json()["created"], response.json()["updated"], response.json()["unchanged"]) == (0, 1, 1)
+    latest = StationChange.objects.filter(station__external_id="FT-1").order_by("-id").first()
+    assert latest.action == "import" and latest.diff == {"opening_hours": ["24/7", "Mo-Su 06:00-23:00"]}
+    assert latest.version == 2
+
+
+def test_it_rejects_rows_outside_the_jurisdiction_by_number_and_writes_nothing(manager_futian):
+    before = registry_state()
+    response = upload(manager_futian, HEADER + FUTIAN_ROWS + NANSHAN_ROW)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["errors"] == [{"row": 4, "external_id": "NS-1", "reason": "point (lon 113.930000, lat 22.533000) (WGS-84) is outside your jurisdiction (福田区)"}]
+    assert "nothing written" in body["detail"] and "skip_invalid=true" in body["detail"]
+    assert registry_state() == before
+
+
+def test_skip_invalid_writes_the_good_rows(manager_futian):
+    response = upload(manager_futian, HEADER + FUTIAN_ROWS + NANSHAN_ROW, skip_invalid="true")
+    assert response.status_code == 200
+    assert (response.json()["created"], response.json()["rejected"]) == (2, 1)
+    assert not Station.objects.filter(external_id="NS-1").exists()
+
+
+def test_a_dry_run_validates_without_writing(manager_futian):
+    before = registry_state()
+    response = upload(manager_futian, HEADER + FUTIAN_ROWS, dry_run="true")
+    assert response.status_code == 200
+    assert response.json()["dry_run"] is True and response.json()["created"] == 2 and response.json()["written"] is False
+    assert registry_state() == before
+
+
+def test_it_will_not_change_an_own_station_moved_out_by_the_city(manager_futian):
+    futian_station(source="org:福田区", external_id="FT-1", lon=113.93, lat=22.533)  # now in Nanshan
+    before = registry_state()
+    response = upload(manager_futian, HEADER + FUTIAN_ROWS)
+    assert response.status_code == 400
+    assert "now lies outside your jurisdiction" in response.json()["errors"][0]["reason"]
+    assert registry_state() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "form", "message"),
+    [
+        (HEADER + "FT-1,x,114.05,22.54,sauna,\n", "s.csv", {}, "unknown amenity 'sauna'"),
+        (HEADER + "FT-1,x,114.05,22.54,,whenever\n", "s.csv", {}, "not valid OpenStreetMap opening_hours"),
+        (HEADER + "FT-1,x,0,0,,\n", "s.csv", {}, "(0, 0) is a placeholder"),
+        ("name,lon\nx,114\n", "s.csv", {}, "the file has no column(s) external_id, lat"),
+        ("%PDF-1.7 binary", "s.pdf", {}, "cannot tell the format"),
+        (HEADER + FUTIAN_ROWS, "s.csv", {"coordsys": "mars"}, "coordsys: Input should be 'wgs84', 'gcj02' or 'bd09'"),
+        (HEADER + FUTIAN_ROWS, "s.csv", {"kind": "spa"}, "kind: Input should be"),
+        ("{not json", "s.geojson", {}, ""),
+    ],
+)
+def test_it_explains_what_to_fix(manager_futian, text, name, form, message):
+    before = registry_state()
+    response = upload(manager_futian, text, name=name, **form)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert message in (body["detail"] + " ".join(e["reason"] for e in body.get("errors", [])))
+    assert registry_state() == before
+
+
+def test_it_needs_a_file(manager_futian):
+    response = manager_futian.post(URL, {"coordsys": "wgs84"})
+    assert response.status_code == 400
+    assert "file: Field required" in response.json()["detail"]
+
+
+def test_anonymous_uploads_are_refused(shenzhen, rider):
+    response = rider.post(URL, {"file": SimpleUploadedFile("s.csv", (HEADER + FUTIAN_ROWS).encode()), "coordsys": "wgs84"})
+    assert response.status_code == 401
+    assert Station.objects.count() == 0
