@@ -124,6 +124,16 @@ def test_it_reads_webp_and_palette_pngs_with_transparency():
     assert close_to(png.getpixel((5, 20)), WHITE) and close_to(png.getpixel((35, 20)), RED)
 
 
+def test_it_reads_a_multi_picture_jpeg_as_phone_cameras_write_it():
+    data = encode(Image.new("RGB", (120, 90), RED), "MPO", save_all=True, append_images=[Image.new("RGB", (120, 90), BLUE)])
+    assert Image.open(io.BytesIO(data)).format == "MPO"  # the input really is one
+
+    photo = process_photo(data)
+
+    assert (photo.width, photo.height) == (120, 90)
+    assert close_to(reopen(photo.full).getpixel((60, 45)), RED)  # the first (main) picture
+
+
 def test_it_converts_cmyk_jpegs_and_16_bit_pngs_to_ordinary_colours():
     cmyk = reopen(process_photo(encode(Image.new("CMYK", (64, 64), (0, 255, 255, 0)), "JPEG")).full)
     grey16 = Image.new("I;16", (64, 64), 65535 // 2)
