@@ -1,4 +1,4 @@
-"""Reading station tables from CSV and GeoJSON into numbered rows of text fields.
+"""Reading station tables from CSV, GeoJSON and XLSX (import_xlsx) into numbered rows of text fields.
 
 Readers only parse; they do not judge the values (import_rows does). A file that cannot be
 read as a table at all raises ImportFileError with a message that says what to fix.
@@ -15,9 +15,12 @@ from typing import BinaryIO
 
 from stations.errors import BadRequest
 
-FORMATS = ("csv", "geojson")
+FORMATS = ("csv", "geojson", "xlsx")
 _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
+# A reader puts a reason under this key to reject a row it could read but not trust (an XLSX
+# formula saved without its value); validate_row rejects such a row with that reason.
+ROW_ERROR = "__row_error__"
 
 
 class ImportFileError(BadRequest):
@@ -28,8 +31,8 @@ class ImportFileError(BadRequest):
 class Table:
     """The columns a file provides and its rows as (row_number, {column: text}).
 
-    CSV row numbers count the header as row 1, as a spreadsheet shows them; GeoJSON rows are
-    numbered by feature, from 1.
+    CSV row numbers count the header as row 1, as a spreadsheet shows them; XLSX rows are
+    numbered as Excel shows them; GeoJSON rows are numbered by feature, from 1.
     """
 
     columns: list[str]
@@ -44,15 +47,27 @@ def guess_format(name: str) -> str:
         return "csv"
     if suffix in (".geojson", ".json"):
         return "geojson"
-    raise ImportFileError(f"cannot tell the format of {name!r} from its extension; use .csv or .geojson")
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix == ".xls":
+        raise ImportFileError(
+            f"{name!r} is an old binary Excel file (.xls), which cannot be read;"
+            " save it from Excel or WPS as 'Excel Workbook (.xlsx)' or as 'CSV UTF-8'"
+        )
+    raise ImportFileError(f"cannot tell the format of {name!r} from its extension; use .csv, .geojson or .xlsx")
 
 
-def read_table(source: BinaryIO | bytes, fmt: str, encoding: str = "utf-8-sig") -> Table:
-    """A table from an open binary file (read lazily, for CSV) or from bytes. CSV text may be in
-    another ``encoding`` (e.g. "gb18030", what Excel in China saves by default)."""
+def read_table(source: BinaryIO | bytes, fmt: str, encoding: str = "utf-8-sig", sheet: str | None = None) -> Table:
+    """A table from an open binary file (read lazily, for CSV and XLSX) or from bytes. CSV text
+    may be in another ``encoding`` (e.g. "gb18030", what Excel in China saves by default); an
+    XLSX is read from its first worksheet, or the one named ``sheet``."""
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     if fmt == "csv":
         return _read_csv(stream, encoding)
+    if fmt == "xlsx":
+        from stations.services.import_xlsx import read_xlsx  # openpyxl loads only when needed
+
+        return read_xlsx(stream, sheet)
     if fmt == "geojson":
         return _read_geojson(stream.read())
     raise ImportFileError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")

@@ -19,6 +19,7 @@ from geodata.index import morton_key
 from stations import vocabulary as vocab
 from stations.models import Station
 from stations.services.hours import STATION_TZ, hours_error
+from stations.services.import_readers import ROW_ERROR
 
 # Columns the importer understands. Everything else in a file is ignored with one warning.
 TEXT_COLUMNS = {  # column -> max length (the model's)
@@ -231,6 +232,8 @@ def _datetime(text: str) -> datetime.datetime | None:
 def validate_row(raw: dict, options: RowOptions) -> StationValues:
     """The Station values of one row (a dict of text fields, as the readers give it), or
     RowRejected with a reason that says what to fix."""
+    if ROW_ERROR in raw:  # the reader could not trust the row (e.g. an unsaved XLSX formula)
+        raise RowRejected(raw[ROW_ERROR])
     name = raw.get("name", "")
     if not name:
         raise RowRejected("name is empty")

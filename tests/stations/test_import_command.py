@@ -220,7 +220,7 @@ def test_it_dry_runs_a_broken_file_without_failing_or_writing_a_report(tmp_path)
         (b"\xff\xfe\x00bad", "utf16.csv", "is not UTF-8 text"),
         (b"{not json", "bad.geojson", "the GeoJSON is not valid JSON"),
         (b'{"type": "Feature"}', "feature.geojson", "must be a FeatureCollection"),
-        (b"x", "stations.xls", "cannot tell the format"),
+        (b"x", "stations.ods", "cannot tell the format"),
         (b"external_id,name,name,lon,lat\n", "twice.csv", "the CSV header repeats column(s) name"),
     ],
 )

@@ -8,7 +8,7 @@ from tqdm import tqdm
 from geodata.coords import COORDSYS
 from stations.errors import BadRequest
 from stations.models import Station
-from stations.services.import_readers import guess_format, read_table
+from stations.services.import_readers import FORMATS, guess_format, read_table
 from stations.services.importer import (
     ImportAborted,
     ImportOptions,
@@ -20,10 +20,10 @@ SHOWN_PROBLEMS = 20
 
 
 class Command(BaseCommand):
-    help = "Import stations from a CSV or GeoJSON file, all or nothing, updating by (source, external_id)."
+    help = "Import stations from a CSV, GeoJSON or Excel (.xlsx) file, all or nothing, updating by (source, external_id)."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="CSV (with a header row) or GeoJSON FeatureCollection of Points")
+        parser.add_argument("path", type=Path, help="CSV or .xlsx (with a header row), or GeoJSON FeatureCollection of Points")
         parser.add_argument("--kind", choices=Station.Kind.values, help="kind of every row without a 'kind' column")
         parser.add_argument("--coordsys", choices=COORDSYS, required=True, help="coordinate system of the file")
         parser.add_argument("--source", required=True, help="name of the data source; with external_id it identifies a station")
@@ -32,7 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
         parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the rest")
         parser.add_argument("--rejects", type=Path, help="where --skip-invalid writes rejected rows (default: PATH.rejects.csv)")
-        parser.add_argument("--format", choices=["csv", "geojson"], help="override the format guessed from the extension")
+        parser.add_argument("--sheet", help="worksheet of an .xlsx to read (default: the first)")
+        parser.add_argument("--format", choices=FORMATS, help="override the format guessed from the extension")
         parser.add_argument("--encoding", default="utf-8-sig", help="text encoding of a CSV (default UTF-8; Excel in China: gb18030)")
 
     def handle(self, *args, **options):
@@ -50,7 +51,7 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, handle, rejects_path: Path, options) -> None:
         try:
-            table = read_table(handle, options["format"] or guess_format(path.name), options["encoding"])
+            table = read_table(handle, options["format"] or guess_format(path.name), options["encoding"], options["sheet"])
         except BadRequest as exc:
             raise CommandError(str(exc)) from None
         import_options = ImportOptions(
