@@ -139,7 +139,7 @@ def main():
     def nanshan_map():
         return mr.planning_map_png(
             all_d, st3, hexes, sites, title="南山区 · 服务半径 500 m · 2026-12-01",
-            subtitle=f"外卖需求点 {len(hexes)} 个六边形 · 建议新站点 {len(sites)} 个 · 坐标 WGS-84",
+            subtitle=f"示意需求：{len(hexes)} 个六边形（边长 {HEX_EDGE_M} m）· 建议新站点 {len(sites)} 个 · 坐标 WGS-84",
         )
 
     t, png = median_s(nanshan_map, args.repeat)
@@ -165,7 +165,7 @@ def main():
     print(f"planning map 深圳市: {len(many)} stations, {len(city_hexes)} hexes: median {t * 1000:.0f} ms, {len(png) // 1024} KiB")
 
     lon, lat, _, name = next(s for s in stations if nanshan.contains(shapely.Point(s[0], s[1])))
-    t, png = median_s(lambda: mr.station_preview_png(lon, lat, nanshan, name), args.repeat)
+    t, png = median_s(lambda: mr.station_preview_png(lon, lat, nanshan, name, outline_name="南山区"), args.repeat)
     (out / "preview_district.png").write_bytes(png)
     print(f"admin preview with outline: median {t * 1000:.0f} ms, {len(png) // 1024} KiB")
     t, png = median_s(lambda: mr.station_preview_png(lon, lat, None, name), args.repeat)

@@ -439,7 +439,7 @@ def vermillion_pixels(img) -> int:
 
 def test_it_previews_a_station_on_its_district():
     nanshan = nanshan_wgs84()
-    img = decode(mr.station_preview_png(113.93, 22.52, nanshan, "示范驿站 #1"))
+    img = decode(mr.station_preview_png(113.93, 22.52, nanshan, "示范驿站 #1", outline_name="南山区"))
     assert img.size == (360, 260) and img.mode == "RGB"
     assert vermillion_pixels(img) > 60  # the marker (radius 6 px)
     dark = (np.asarray(img).max(axis=2) < 110).sum()
