@@ -486,11 +486,7 @@ class MapCanvas:
             raise ValueError(f"polygon() draws Polygon or MultiPolygon, got {geom.geom_type}")
         if not np.isfinite(shapely.get_coordinates(geom)).all():
             raise InvalidCoordinate("polygon coordinates must be finite numbers (found NaN or infinity)")
-        # Vertices closer than half an output pixel add nothing but time.
-        tolerance = 0.5 / self._s
-        simple = shapely.simplify(geom, tolerance, preserve_topology=True)
-        if not simple.is_empty:
-            geom = simple
+        geom = self.simplify(geom)
         for part in getattr(geom, "geoms", [geom]):
             rings = [self._project_array(shapely.get_coordinates(part.exterior))]
             rings += [self._project_array(shapely.get_coordinates(r)) for r in part.interiors]
@@ -500,6 +496,13 @@ class MapCanvas:
             if outline is not None:
                 for ring in rings:
                     self._line(ring, outline, width_px)
+
+    def simplify(self, geom: BaseGeometry) -> BaseGeometry:
+        """``geom`` without the vertices closer than half an output pixel (they add only time)."""
+        if geom.is_empty:
+            return geom
+        simple = shapely.simplify(geom, 0.5 / self._s, preserve_topology=True)
+        return geom if simple.is_empty else simple
 
     def hexagon(self, ring: Sequence[tuple[float, float]], fill: Colour, outline: Colour | None = None) -> None:
         """Fill a closed (lon, lat) ring (an H3 cell's boundary, say) with ``fill``."""
@@ -983,6 +986,8 @@ def planning_map_png(
         pad = 0.03 * max(maxx - minx, maxy - miny)  # a little of the surroundings
         bounds = (minx - pad, miny - pad, maxx + pad, maxy + pad)
     canvas = MapCanvas(bounds, width_px, max_height_px=max_height_px, margin_px=14, header_px=58, font_path=font_path)
+    # Each outline is drawn twice (land under the hexes, lines over them): simplify it once.
+    districts = [replace(d, geom=canvas.simplify(d.geom)) for d in districts]
     for d in districts:
         canvas.polygon(d.geom, outline=None, fill=LAND)
     vmax = max((v for _, v in hexes), default=0.0)

@@ -482,3 +482,13 @@ def test_it_draws_the_planning_map():
 def test_it_refuses_a_planning_map_of_nothing():
     with pytest.raises(ValueError, match="districts or explicit bounds"):
         mr.planning_map_png([])
+
+
+def test_it_imports_without_django():
+    import subprocess
+    import sys
+
+    code = "import sys, stations.services.map_render; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
