@@ -80,6 +80,15 @@ class ChargingOut(Schema):
     max_power_kw: float | None
 
 
+class PhotoOut(Schema):
+    id: int
+    position: int
+    url: str = Field(..., description="The photo, at most 1600 px on its long side (WebP)")
+    thumb_url: str = Field(..., description="A thumbnail, at most 320 px (WebP)")
+    width: int
+    height: int
+
+
 class StationDetailOut(Schema):
     id: int
     name: str
@@ -107,6 +116,7 @@ class StationDetailOut(Schema):
     updated_at: str
     last_verified_at: str | None
     version: int
+    photos: list[PhotoOut]
 
 
 class TermOut(Schema):

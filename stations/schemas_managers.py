@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator, model_validator
 
 from stations import vocabulary as vocab
-from stations.schemas import Coordsys, Latitude, Longitude, StationDetailOut
+from stations.schemas import Coordsys, Latitude, Longitude, PhotoOut, StationDetailOut
 from stations.services.hours import hours_error
 
 Kind = Literal["rest_station", "driver_home", "charging_point"]
@@ -104,7 +104,11 @@ class StationPatch(_StationFields):
 
 
 class ManagedStationOut(StationDetailOut):
-    photos: list[dict] = Field(default_factory=list)
+    pass
+
+
+class PhotoOrderIn(Schema):
+    photo_ids: list[int] = Field(..., description="Every photo id of the station, in the new order")
 
 
 class ConflictOut(Schema):

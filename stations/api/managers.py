@@ -21,10 +21,14 @@ from stations.schemas_managers import (
     ListQueryIn,
     ManagedPageOut,
     ManagedStationOut,
+    PhotoOrderIn,
+    PhotoOut,
     StationIn,
     StationPatch,
 )
-from stations.services import manager_list, station_batch, station_uploads, station_writes
+from stations.services import manager_list, photo_store, station_batch, station_uploads, station_writes
+from stations.services.photos import MAX_UPLOAD_BYTES as MAX_PHOTO_BYTES
+from stations.errors import BadRequest
 from stations.services.station_writes import Actor, expected_version, station_out
 
 router = Router(auth=manager_auth, tags=["managers"])
@@ -141,3 +145,29 @@ def upload(
         request.auth, file, coordsys=coordsys, kind=kind, fmt=format, dry_run=dry_run, skip_invalid=skip_invalid
     )
     return Status(200, report)
+
+
+@router.post("/stations/{station_id}/photos", response={201: PhotoOut, **_ERRORS, 413: ErrorOut}, summary="Add a photo")
+def add_photo(request: HttpRequest, station_id: Path[int], file: File[UploadedFile]):
+    """A JPEG, PNG or WebP (judged by its content) up to 10 MB and 40 megapixels. It is turned
+    upright, stripped of all metadata (GPS included) and stored as a ≤ 1600 px WebP with a
+    ≤ 320 px thumbnail; riders see both URLs in the station's detail."""
+    station = station_writes.visible_station(request.auth, station_id)
+    if file.size > MAX_PHOTO_BYTES:
+        raise BadRequest(f"the photo is {file.size / 2**20:.1f} MB; the limit is {MAX_PHOTO_BYTES // 2**20} MB")
+    photo = photo_store.add_photo(station, file.read(), request.auth.user)
+    return Status(201, photo_store.photo_json(photo))
+
+
+@router.put("/stations/{station_id}/photos/order", response={200: list[PhotoOut], **_ERRORS}, summary="Reorder photos")
+def reorder_photos(request: HttpRequest, station_id: Path[int], payload: PhotoOrderIn):
+    """Send every photo id of the station once, first shown first."""
+    station = station_writes.visible_station(request.auth, station_id)
+    return [photo_store.photo_json(p) for p in photo_store.reorder_photos(station, payload.photo_ids)]
+
+
+@router.delete("/stations/{station_id}/photos/{photo_id}", response={204: None, **_ERRORS}, summary="Delete a photo")
+def delete_photo(request: HttpRequest, station_id: Path[int], photo_id: Path[int]):
+    station = station_writes.visible_station(request.auth, station_id)
+    photo_store.delete_photo(station, photo_id)
+    return Status(204, None)

@@ -33,7 +33,7 @@ def test_it_shows_every_public_field(rider, django_assert_num_queries):
         last_verified_at=datetime.datetime(2026, 11, 1, 10, 0, tzinfo=datetime.timezone.utc),
     )
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the station, its photos
         response = rider.get(f"/api/v1/stations/{station.id}")
 
     assert response.status_code == 200
@@ -65,6 +65,7 @@ def test_it_shows_every_public_field(rider, django_assert_num_queries):
         "external_id": "FT-001",
         "last_verified_at": "2026-11-01T10:00:00+00:00",
         "version": 1,
+        "photos": [],
     }
 
 

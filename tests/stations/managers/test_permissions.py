@@ -4,7 +4,8 @@ asserting the status and that nothing changed where refused."""
 import pytest
 from django.test import Client
 
-from stations.models import StationChange
+from stations.models import StationChange, StationPhoto
+from tests.stations.managers.test_api_photos import jpeg_with_gps
 from tests.stations.managers.helpers import JSON, futian_station, registry_state
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,27 @@ def _create_here(client, station):
     return client.post("/api/v1/manage/stations", body, content_type=JSON)
 
 
+def _photo_add(client, station):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps((300, 200), 1), content_type="image/jpeg")
+    return client.post(f"/api/v1/manage/stations/{station.id}/photos", {"file": photo})
+
+
+def _photo_delete(client, station):
+    photo = StationPhoto.objects.get(station=station)
+    return client.delete(f"/api/v1/manage/stations/{station.id}/photos/{photo.id}")
+
+
+def _photo_order(client, station):
+    photo = StationPhoto.objects.get(station=station)
+    return client.put(f"/api/v1/manage/stations/{station.id}/photos/order", {"photo_ids": [photo.id]}, content_type=JSON)
+
+
 ENDPOINTS = {
+    "photo-add": (_photo_add, 201),
+    "photo-delete": (_photo_delete, 204),
+    "photo-order": (_photo_order, 200),
     "patch": (_patch, 200),
     "delete": (_delete, 200),
     "revert": (_revert, 200),
@@ -54,12 +75,18 @@ WRITES = {"patch", "delete", "revert", "create", "batch-update"}
 
 
 @pytest.fixture
-def station(manager_futian):
-    """A Futian station with one recorded change (so revert has something to return to)."""
+def station(manager_futian, settings, tmp_path):
+    """A Futian station with one recorded change (so revert has something to return to) and a photo."""
+    settings.MEDIA_ROOT = tmp_path
     station = futian_station()
     _patch(manager_futian, station)
     station.refresh_from_db()
+    StationPhoto.objects.create(station=station, full_name="a.webp", thumb_name="a_t.webp", width=1, height=1)
     return station
+
+
+def _state():
+    return registry_state(), tuple(StationPhoto.objects.values_list("id", "position"))
 
 
 def _outcome(name, response) -> str:
@@ -88,7 +115,7 @@ def test_permission_matrix(request, station, endpoint, persona, expected):
     else:
         client = request.getfixturevalue(persona)
     call, ok_status = ENDPOINTS[endpoint]
-    before = registry_state()
+    before = _state()
 
     response = call(client, station)
 
@@ -105,4 +132,4 @@ def test_permission_matrix(request, station, endpoint, persona, expected):
     else:
         assert response.status_code == int(expected), response.content
         assert "detail" in response.json()
-    assert registry_state() == before
+    assert _state() == before
