@@ -57,7 +57,9 @@ def scale(n_demand: int, n_stations: int, runs: int) -> None:
     slon, slat = np.array(stations).T
     dlon, dlat = np.array(demand).T
     weight = np.ones(n_demand)
-    print(f"(1) scale: {n_demand:,} demand points x {n_stations:,} stations (citygen, generated in {t:.1f} s), radius {RADIUS_M:.0f} m")
+    print(
+        f"(1) scale: {n_demand:,} demand points x {n_stations:,} stations (citygen, generated in {t:.1f} s), radius {RADIUS_M:.0f} m"
+    )
 
     def full():
         dist, idx = coverage.nearest_station_m(dlon, dlat, slon, slat)
@@ -69,23 +71,35 @@ def scale(n_demand: int, n_stations: int, runs: int) -> None:
         times.append(t)
     t_nearest, _ = timed(coverage.nearest_station_m, dlon, dlat, slon, slat)
     t_summary, _ = timed(coverage.summarize, dist, weight, RADIUS_M)
-    print(f"    coverage (nearest_station_m + summarize): median {statistics.median(times):.2f} s of {runs} "
-          f"({', '.join(f'{x:.2f}' for x in times)}); one more run split: nearest {t_nearest:.2f} s, summarize {t_summary:.3f} s")
-    print(f"    coverage {summary.coverage:.4f}, weighted mean distance {summary.mean_distance_m:,.0f} m, p90 {summary.p90_distance_m:,.0f} m")
+    print(
+        f"    coverage (nearest_station_m + summarize): median {statistics.median(times):.2f} s of {runs} "
+        f"({', '.join(f'{x:.2f}' for x in times)}); one more run split: nearest {t_nearest:.2f} s, summarize {t_summary:.3f} s"
+    )
+    print(
+        f"    coverage {summary.coverage:.4f}, weighted mean distance {summary.mean_distance_m:,.0f} m, p90 {summary.p90_distance_m:,.0f} m"
+    )
 
     sample = np.random.default_rng(0).choice(n_demand, 2_000, replace=False)
     want_dist, want_idx = brute_nearest_m(dlon[sample], dlat[sample], slon, slat)
     same = int(((idx[sample] == want_idx) & (dist[sample] == want_dist)).sum())
-    print(f"    exactness: {same:,} of {sample.size:,} sample points identical to a brute-force scan (index and distance)")
+    print(
+        f"    exactness: {same:,} of {sample.size:,} sample points identical to a brute-force scan (index and distance)"
+    )
 
     t, gaps = timed(coverage.gap_hexes, dlon, dlat, weight, dist <= RADIUS_M, slon, slat, 8)
-    print(f"    gap_hexes (res 8): {t:.2f} s, {len(gaps):,} hexes with demand, {sum(g.uncovered_weight > 0 for g in gaps):,} gaps")
+    print(
+        f"    gap_hexes (res 8): {t:.2f} s, {len(gaps):,} hexes with demand, {sum(g.uncovered_weight > 0 for g in gaps):,} gaps"
+    )
     t, impacts = timed(coverage.station_impacts, dlon, dlat, weight, slon, slat, RADIUS_M)
-    print(f"    station_impacts: {t:.2f} s, {sum(i.redundant for i in impacts):,} redundant stations, "
-          f"{sum(i.covered_weight == 0 for i in impacts):,} idle")
+    print(
+        f"    station_impacts: {t:.2f} s, {sum(i.redundant for i in impacts):,} redundant stations, "
+        f"{sum(i.covered_weight == 0 for i in impacts):,} idle"
+    )
     cand_lon, cand_lat = coverage.candidate_sites_from_gaps(gaps, 10_000)
     t, sites = timed(coverage.choose_sites, dlon, dlat, weight, dist <= RADIUS_M, cand_lon, cand_lat, RADIUS_M, 100)
-    print(f"    choose_sites (10,000 gap-centre candidates, p=100): {t:.2f} s, adds {sum(s.added_weight for s in sites):,.0f} points")
+    print(
+        f"    choose_sites (10,000 gap-centre candidates, p=100): {t:.2f} s, adds {sum(s.added_weight for s in sites):,.0f} points"
+    )
 
 
 def read_lonlat(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -106,8 +120,10 @@ def mclp_quality(ps: list[int]) -> None:
     gaps = coverage.gap_hexes(dlon, dlat, weight, covered, slon, slat, 8)
     clon, clat = coverage.candidate_sites_from_gaps(gaps, len(gaps))
     base = float(weight[covered].sum())
-    print(f"\n(2) MCLP on the Shenzhen demo: {dlon.size} demand points (weight 1), {slon.size} existing stations covering "
-          f"{base:.0f} at {RADIUS_M:.0f} m, {clon.size} candidates (res-8 gap hex centres)")
+    print(
+        f"\n(2) MCLP on the Shenzhen demo: {dlon.size} demand points (weight 1), {slon.size} existing stations covering "
+        f"{base:.0f} at {RADIUS_M:.0f} m, {clon.size} candidates (res-8 gap hex centres)"
+    )
     print("    objective = total covered demand points, existing coverage included (same definition for both)")
 
     # spopt's model over all sites: existing stations first (predefined, always open), then candidates.
@@ -122,13 +138,15 @@ def mclp_quality(ps: list[int]) -> None:
         return float(weight[now].sum())
 
     print("    (added = the same minus the existing coverage; its ratio is the stricter one)")
-    print(f"    {'p':>3} {'greedy':>8} {'optimal':>8} {'ratio':>8} {'added':>6} {'opt add':>8} {'ratio':>8} {'greedy s':>9} {'spopt+CBC s':>12}")
+    print(
+        f"    {'p':>3} {'greedy':>8} {'optimal':>8} {'ratio':>8} {'added':>6} {'opt add':>8} {'ratio':>8} {'greedy s':>9} {'spopt+CBC s':>12}"
+    )
     for p in ps:
         t_greedy, sites = timed(coverage.choose_sites, dlon, dlat, weight, covered, clon, clat, RADIUS_M, p)
         greedy = total([s.candidate_index for s in sites])
         assert greedy == base + sum(s.added_weight for s in sites)
 
-        def solve():
+        def solve(p=p):
             model = MCLP.from_cost_matrix(cost_m, weight, RADIUS_M, slon.size + p, predefined_facilities_arr=predefined)
             return model.solve(pulp.PULP_CBC_CMD(msg=False))
 
@@ -139,8 +157,10 @@ def mclp_quality(ps: list[int]) -> None:
         optimal = total([j - slon.size for j in opened if j >= slon.size])
         assert optimal == whole(pulp.value(model.problem.objective))
         added_ratio = (greedy - base) / (optimal - base) if optimal > base else 1.0
-        print(f"    {p:>3} {greedy:>8.0f} {optimal:>8.0f} {greedy / optimal:>8.2%} {greedy - base:>6.0f} {optimal - base:>8.0f} "
-              f"{added_ratio:>8.2%} {t_greedy:>9.3f} {t_exact:>12.2f}")
+        print(
+            f"    {p:>3} {greedy:>8.0f} {optimal:>8.0f} {greedy / optimal:>8.2%} {greedy - base:>6.0f} {optimal - base:>8.0f} "
+            f"{added_ratio:>8.2%} {t_greedy:>9.3f} {t_exact:>12.2f}"
+        )
 
 
 def whole(value: float) -> float:
@@ -159,8 +179,10 @@ def main() -> None:
     if not args.skip_scale:
         scale(args.demand, args.stations, args.runs)
     mclp_quality([int(p) for p in args.ps.split(",")])
-    print(f"\nreproduce: .venv/bin/python bench/bench_coverage.py --demand {args.demand} --stations {args.stations} "
-          f"--runs {args.runs} --ps {args.ps}" + (" --skip-scale" if args.skip_scale else ""))
+    print(
+        f"\nreproduce: .venv/bin/python bench/bench_coverage.py --demand {args.demand} --stations {args.stations} "
+        f"--runs {args.runs} --ps {args.ps}" + (" --skip-scale" if args.skip_scale else "")
+    )
 
 
 if __name__ == "__main__":

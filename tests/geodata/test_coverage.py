@@ -4,18 +4,22 @@ Most hand-made cases lie on the equator, where 0.001 degree of longitude is
 R * pi / 180 / 1000 = 111.19508 m (R = 6,371,008.8 m), so distances are whole "units" of it.
 """
 
+import csv
 import itertools
+import json
 import math
+from pathlib import Path
 
 import h3
 import numpy as np
 import pytest
 import shapely
-from hypothesis import assume, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
 from geodata import distance
+from geodata.coords import wgs84_to_gcj02
 from geodata.coverage import (
     EARTH_RADIUS_M,
     CoverageSummary,
@@ -57,7 +61,10 @@ def _brute_nearest(dlon, dlat, slon, slat):
 
 def _brute_within(dlon, dlat, slon, slat, radius_m):
     return np.array(
-        [[haversine_m(dlon[i], dlat[i], slon[j], slat[j]) <= radius_m for j in range(len(slon))] for i in range(len(dlon))],
+        [
+            [haversine_m(dlon[i], dlat[i], slon[j], slat[j]) <= radius_m for j in range(len(slon))]
+            for i in range(len(dlon))
+        ],
         dtype=bool,
     ).reshape(len(dlon), len(slon))
 
@@ -103,8 +110,15 @@ def test_it_summarizes_coverage_on_a_line():
     assert summary.mean_distance_m == pytest.approx(1.9 * UNIT_M)
     assert summary.p90_distance_m == pytest.approx(4 * UNIT_M)
     assert summary.as_dict()["coverage"] == 0.7
-    assert set(summary.as_dict()) >= {"demand_points", "demand_weight", "covered_points", "covered_weight",
-                                      "coverage", "mean_distance_m", "p90_distance_m"}
+    assert set(summary.as_dict()) >= {
+        "demand_points",
+        "demand_weight",
+        "covered_points",
+        "covered_weight",
+        "coverage",
+        "mean_distance_m",
+        "p90_distance_m",
+    }
 
 
 def test_it_weights_the_summary_and_its_percentile():
@@ -145,9 +159,15 @@ def test_it_measures_what_each_station_alone_covers():
     # Radius 2.25 units: S0 covers points 0,1,2; S1 covers 2..6; S2 (unit 20) nothing.
     impacts = station_impacts(*LINE_DEMAND, np.ones(10), *LINE_STATIONS, 2.25 * UNIT_M)
     assert impacts == [
-        StationImpact(station_index=1, sole_weight=4.0, sole_points=4, covered_weight=5.0, redundant=False, covered_points=5),
-        StationImpact(station_index=0, sole_weight=2.0, sole_points=2, covered_weight=3.0, redundant=False, covered_points=3),
-        StationImpact(station_index=2, sole_weight=0.0, sole_points=0, covered_weight=0.0, redundant=False, covered_points=0),
+        StationImpact(
+            station_index=1, sole_weight=4.0, sole_points=4, covered_weight=5.0, redundant=False, covered_points=5
+        ),
+        StationImpact(
+            station_index=0, sole_weight=2.0, sole_points=2, covered_weight=3.0, redundant=False, covered_points=3
+        ),
+        StationImpact(
+            station_index=2, sole_weight=0.0, sole_points=0, covered_weight=0.0, redundant=False, covered_points=0
+        ),
     ]
 
 
@@ -184,7 +204,11 @@ def test_it_chooses_the_best_single_site():
 def test_it_chooses_greedily_and_reports_what_each_site_adds():
     # After M, A and B both add 3: the lower index (A) first.
     sites = _trap(3)
-    assert [(s.candidate_index, s.added_weight, s.added_points) for s in sites] == [(1, 6.0, 3), (0, 3.0, 1), (2, 3.0, 1)]
+    assert [(s.candidate_index, s.added_weight, s.added_points) for s in sites] == [
+        (1, 6.0, 3),
+        (0, 3.0, 1),
+        (2, 3.0, 1),
+    ]
     assert [s.candidate_index for s in _trap(2)] == [1, 0]
     assert sites[0].as_dict()["candidate_index"] == 1
 
@@ -267,7 +291,9 @@ NEAREST_EDGES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "demand", "stations", "want_idx", "want_m"), NEAREST_EDGES, ids=[e[0] for e in NEAREST_EDGES])
+@pytest.mark.parametrize(
+    ("name", "demand", "stations", "want_idx", "want_m"), NEAREST_EDGES, ids=[e[0] for e in NEAREST_EDGES]
+)
 def test_it_handles_nearest_edge_cases(name, demand, stations, want_idx, want_m):
     dlon, dlat = np.array(demand).T
     slon, slat = np.array(stations).T
@@ -281,7 +307,12 @@ def test_it_reports_no_station_as_infinitely_far():
     dist, idx = nearest_station_m(*LINE_DEMAND, [], [])
     assert dist.tolist() == [math.inf] * 10 and idx.tolist() == [-1] * 10
     summary = summarize(dist, np.ones(10), 500)
-    assert (summary.covered_points, summary.coverage, summary.mean_distance_m, summary.p90_distance_m) == (0, 0.0, None, None)
+    assert (summary.covered_points, summary.coverage, summary.mean_distance_m, summary.p90_distance_m) == (
+        0,
+        0.0,
+        None,
+        None,
+    )
     assert all(g.distance_m == math.inf for g in gap_hexes(*LINE_DEMAND, np.ones(10), dist <= 500, [], []))
     assert [i.covered_weight for i in station_impacts(*LINE_DEMAND, np.ones(10), [], [], 500)] == []
     assert stations_within(*LINE_DEMAND, [], [], 500).shape == (10, 0)
@@ -294,7 +325,11 @@ def test_it_handles_no_demand():
     assert gap_hexes([], [], [], np.zeros(0, dtype=bool), *LINE_STATIONS) == []
     assert choose_sites([], [], [], np.zeros(0, dtype=bool), *LINE_STATIONS, 500, 3) == []
     impacts = station_impacts([], [], [], *LINE_STATIONS, 500)
-    assert [(i.station_index, i.covered_weight, i.redundant) for i in impacts] == [(0, 0.0, False), (1, 0.0, False), (2, 0.0, False)]
+    assert [(i.station_index, i.covered_weight, i.redundant) for i in impacts] == [
+        (0, 0.0, False),
+        (1, 0.0, False),
+        (2, 0.0, False),
+    ]
     assert region_of([], [], [shapely.box(0, 0, 1, 1)]).tolist() == []
 
 
@@ -308,7 +343,8 @@ def test_it_treats_zero_weight_demand_as_no_demand_weight():
 
 
 def test_it_covers_everything_with_a_radius_past_half_the_globe():
-    lon = np.array([0.0, 180.0, 90.0]); lat = np.array([0.0, 0.0, -90.0])
+    lon = np.array([0.0, 180.0, 90.0])
+    lat = np.array([0.0, 0.0, -90.0])
     assert stations_within(lon, lat, [0.0], [0.0], distance.MAX_DISTANCE_M).toarray().ravel().tolist() == [True] * 3
     assert stations_within(lon, lat, [0.0], [0.0], 1e9).toarray().ravel().tolist() == [True] * 3
     assert stations_within(lon, lat, [0.0], [0.0], 0).toarray().ravel().tolist() == [True, False, False]
@@ -414,7 +450,9 @@ def test_it_never_loses_coverage_when_a_station_is_added(demand, stations, extra
     weight = np.array(w[: len(demand)])
     slon, slat = _arrays(stations)
     before = summarize(nearest_station_m(dlon, dlat, slon, slat)[0], weight, radius_m)
-    after = summarize(nearest_station_m(dlon, dlat, np.append(slon, extra[0]), np.append(slat, extra[1]))[0], weight, radius_m)
+    after = summarize(
+        nearest_station_m(dlon, dlat, np.append(slon, extra[0]), np.append(slat, extra[1]))[0], weight, radius_m
+    )
     assert after.covered_weight >= before.covered_weight
     assert after.covered_points >= before.covered_points
     assert after.coverage >= before.coverage
@@ -485,11 +523,21 @@ candidates = st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_siz
 
 
 @settings(max_examples=150, deadline=None)
-@given(small_city, small_weights, st.lists(st.booleans(), min_size=12, max_size=12), candidates, st.floats(0, 600), st.integers(1, 3))
+@given(
+    small_city,
+    small_weights,
+    st.lists(st.booleans(), min_size=12, max_size=12),
+    candidates,
+    st.floats(0, 600),
+    st.integers(1, 3),
+)
 @example(
     [(114.0, 22.5), (114.0025, 22.5), (114.004, 22.5), (114.0055, 22.5), (114.008, 22.5)],
-    [3.0, 2.0, 2.0, 2.0, 3.0] + [0.0] * 7, [False] * 12,
-    [(114.001, 22.5), (114.004, 22.5), (114.007, 22.5)], 180.0, 2,
+    [3.0, 2.0, 2.0, 2.0, 3.0] + [0.0] * 7,
+    [False] * 12,
+    [(114.001, 22.5), (114.004, 22.5), (114.007, 22.5)],
+    180.0,
+    2,
 )
 def test_it_is_between_the_greedy_bound_and_the_brute_force_optimum(demand, w, cov, cands, radius_m, p):
     dlon, dlat = _arrays(demand)
@@ -501,10 +549,14 @@ def test_it_is_between_the_greedy_bound_and_the_brute_force_optimum(demand, w, c
     for q in range(1, p + 1):
         sites = choose_sites(dlon, dlat, weight, covered, clon, clat, radius_m, q)
         assert all(s.added_weight > 0 for s in sites) and len(sites) <= q
+        # Coverage is submodular: each greedy pick adds no more than the one before it.
+        assert all(a.added_weight >= b.added_weight for a, b in itertools.pairwise(sites))
         assert len({s.candidate_index for s in sites}) == len(sites)
         greedy = sum(s.added_weight for s in sites)
         chosen = [s.candidate_index for s in sites]
-        assert base + greedy == pytest.approx(_covered_weight(dlon, dlat, weight, covered, clon, clat, radius_m, chosen))
+        assert base + greedy == pytest.approx(
+            _covered_weight(dlon, dlat, weight, covered, clon, clat, radius_m, chosen)
+        )
         assert greedy >= added[-1]  # never decreases with p
         added.append(greedy)
         optimum = max(
@@ -514,7 +566,9 @@ def test_it_is_between_the_greedy_bound_and_the_brute_force_optimum(demand, w, c
         assert optimum + 1e-9 >= greedy >= (1 - 1 / math.e) * optimum - 1e-9
         # Fewer than q sites only when no candidate adds anything more.
         if len(sites) < q:
-            assert _covered_weight(dlon, dlat, weight, covered, clon, clat, radius_m, range(len(cands))) == pytest.approx(base + greedy)
+            assert _covered_weight(
+                dlon, dlat, weight, covered, clon, clat, radius_m, range(len(cands))
+            ) == pytest.approx(base + greedy)
 
 
 @settings(max_examples=150, deadline=None)
@@ -530,3 +584,42 @@ def test_it_finds_the_first_region_like_a_loop_over_shapely(points, seed):
     lon, lat = _arrays(points)
     want = [next((k for k, r in enumerate(regions) if r.intersects(shapely.Point(x, y))), -1) for x, y in points]
     assert region_of(lon, lat, regions).tolist() == want
+
+
+# The Shenzhen demo data (shipped in data/demo) ------------------------------------------------
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+
+def _demo_lonlat(name):
+    with (DEMO / name).open(encoding="utf-8") as f:
+        rows = [(float(r["lon"]), float(r["lat"])) for r in csv.DictReader(f)]
+    return _arrays(rows)
+
+
+def test_it_analyses_the_shenzhen_demo_by_district():
+    dlon, dlat = _demo_lonlat("shenzhen_demand_food.csv")  # WGS-84
+    slon, slat = _demo_lonlat("shenzhen_rest_stations.wgs84.csv")
+    doc = json.loads((DEMO / "boundaries_shenzhen_districts.geojson").read_text(encoding="utf-8"))
+    districts = [
+        shapely.geometry.shape(f["geometry"]) for f in doc["features"] if f["properties"]["level"] == "district"
+    ]
+    # The boundaries are GCJ-02: move the points there before asking which district holds them.
+    glon, glat = _arrays([wgs84_to_gcj02(lo, la) for lo, la in zip(dlon, dlat)])
+    region = region_of(glon, glat, districts)
+    want = [
+        next((k for k, d in enumerate(districts) if d.intersects(shapely.Point(x, y))), -1) for x, y in zip(glon, glat)
+    ]
+    assert region.tolist() == want
+    assert (region >= 0).mean() > 0.9  # the demo's demand is Shenzhen's
+
+    dist, idx = nearest_station_m(dlon, dlat, slon, slat)
+    sample = slice(0, None, 37)
+    want_dist, want_idx = _brute_nearest(dlon[sample], dlat[sample], slon, slat)
+    assert dist[sample].tolist() == want_dist.tolist() and idx[sample].tolist() == want_idx.tolist()
+    weight = np.ones(dlon.size)
+    city = summarize(dist, weight, 500)
+    parts = [summarize(dist, weight, 500, mask=region == k) for k in range(-1, len(districts))]
+    assert sum(p.demand_points for p in parts) == city.demand_points == dlon.size
+    assert sum(p.covered_weight for p in parts) == city.covered_weight
+    assert city.covered_points == int((dist <= 500).sum())
