@@ -4,7 +4,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from geodata.errors import InvalidCoordinate
+from geodata.errors import InvalidArgument, InvalidCoordinate
 from stations.errors import BadRequest, Conflict, Forbidden, NotFound, PreconditionRequired, Unprocessable
 from stations.vocabulary import UnknownCode
 
@@ -46,6 +46,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": str(exc), **exc.extra}, status=409)
 
     @api.exception_handler(InvalidCoordinate)
+    @api.exception_handler(InvalidArgument)
     @api.exception_handler(UnknownCode)
     @api.exception_handler(BadRequest)
     def on_bad_value(request, exc: ValueError):
