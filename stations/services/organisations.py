@@ -125,8 +125,29 @@ def _touch_ancestors(organisation: Organisation) -> None:
         parent_id = Organisation.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
 
 
+# What a manager with admin access may do there (always within their jurisdiction).
+STAFF_PERMISSIONS = {
+    "station": ("view", "add", "change", "delete"),
+    "stationphoto": ("view", "change", "delete"),
+    "stationchange": ("view",),
+    "organisation": ("view",),
+    "account": ("view",),
+}
+
+
+def grant_admin_access(user) -> None:
+    from django.contrib.auth.models import Permission
+
+    codenames = [f"{action}_{model}" for model, actions in STAFF_PERMISSIONS.items() for action in actions]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="stations", codename__in=codenames))
+
+
 @transaction.atomic
-def create_account(username: str, organisation_name: str, role: str = Account.Role.MANAGER, email: str = "") -> tuple[Account, str]:
+def create_account(
+    username: str, organisation_name: str, role: str = Account.Role.MANAGER, email: str = "", staff: bool = False
+) -> tuple[Account, str]:
     """A new user with an account in ``organisation_name`` and its first API token (returned
     once, never stored in clear)."""
     if role not in Account.Role.values:
@@ -140,5 +161,7 @@ def create_account(username: str, organisation_name: str, role: str = Account.Ro
         raise BadRequest(f"a user named {username!r} already exists")
     user = User.objects.create_user(username=username, email=email)  # no password: token (API) or admin reset
     account = Account.objects.create(user=user, organisation=organisation, role=role)
+    if staff:
+        grant_admin_access(user)
     _, token = ApiToken.issue(account, label="created by create_manager")
     return account, token

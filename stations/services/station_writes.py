@@ -142,22 +142,27 @@ def _apply_fields(station: Station, data: dict, coordsys: str) -> None:
         station.max_power_kw = charging.get("max_power_kw")
 
 
-def _record(station: Station, action: str, actor: Actor, before: dict | None, reverted: StationChange | None = None) -> StationChange:
+def record_change(station: Station, action: str, user, organisation_name: str, via: str, before: dict | None, reverted: StationChange | None = None) -> StationChange:
+    """One history entry: ``before`` is state_of() the station before the change (None: created)."""
     after = state_of(station)
-    user = actor.account.user
     return StationChange.objects.create(
         station=station,
         version=station.version,
         action=action,
         changed_at=timezone.now(),
         changed_by=user,
-        changed_by_name=user.get_username(),
-        organisation_name=actor.account.organisation.name,
-        via=actor.via,
+        changed_by_name=user.get_username() if user is not None else "",
+        organisation_name=organisation_name,
+        via=via,
         diff=diff_states(before, after),
         snapshot=after,
         reverted_change=reverted,
     )
+
+
+def _record(station: Station, action: str, actor: Actor, before: dict | None, reverted: StationChange | None = None) -> StationChange:
+    account = actor.account
+    return record_change(station, action, account.user, account.organisation.name, actor.via, before, reverted)
 
 
 # -- duplicates --------------------------------------------------------------------------------

@@ -34,6 +34,9 @@ def _form(**overrides):
         "external_id": "ns-1",
         "amenities": ["toilet", "microwave"],
         "eligible_workers": ["delivery", "courier"],
+        # the photos inline's management form
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
