@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from backend.renderers import ORJSONRenderer
+
 from stations.api.errors import install_error_handlers
 from stations.api.managers import router as managers_router
 from stations.api.riders import router as riders_router
@@ -16,6 +18,7 @@ api = NinjaAPI(
         'answers `{"detail": "<what is wrong and what is allowed>"}`.'
     ),
     urls_namespace="api-v1",
+    renderer=ORJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("", riders_router)

@@ -281,7 +281,9 @@ def summarize(distance_m, weight, radius_m, mask=None) -> CoverageSummary:
         distance_m, weight = distance_m[mask], weight[mask]
     covered = distance_m <= radius_m
     demand_weight = float(weight.sum())
-    covered_weight = float(weight[covered].sum())
+    # Summing a subset can round above the whole (pairwise summation differs with the order):
+    # a covered share is never more than all of it.
+    covered_weight = min(float(weight[covered].sum()), demand_weight)
     mean_m = p90_m = None
     if demand_weight > 0 and np.isfinite(distance_m).all():
         mean_m = float(np.dot(weight, distance_m) / demand_weight)

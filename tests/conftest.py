@@ -2,6 +2,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests derandomized, so a red build is reproducible and never a fluke of
+# the seed; developers' runs stay random (and keep what they find in .hypothesis/).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # The team's real public datasets live beside the repository in CI and on developers'
 # machines; a user's clone may not have them, so tests that read them skip with a reason.
