@@ -116,6 +116,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Serve uploaded photos from MEDIA_ROOT through Django (fine for one small deployment; behind
+# a web server or with S3-compatible storage, set SERVE_MEDIA=false and serve them there).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # Seconds each process reuses its station-density grid, which only tunes where nearest searches
 # start (results are exact either way); rebuilding reads the search index once.

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 from backend.api import api
 
@@ -9,6 +11,15 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
+
+
+def media(request, path):
+    # MEDIA_ROOT read per request, not frozen at import.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media))
 
 handler404 = "stations.api.fallback.not_found"
 handler500 = "stations.api.fallback.server_error"

@@ -108,3 +108,11 @@ def test_other_districts_cannot_touch_the_photos(manager_futian, manager_nanshan
     assert upload(manager_nanshan, station, jpeg_with_gps((400, 300), 1)).status_code == 404
     assert manager_nanshan.delete(f"/api/v1/manage/stations/{station.id}/photos/{photo_id}").status_code == 404
     assert StationPhoto.objects.count() == 1
+
+
+def test_photo_urls_are_served(manager_futian, rider):
+    station = futian_station()
+    photo = upload(manager_futian, station, jpeg_with_gps((400, 300), 1)).json()
+    response = rider.get(photo["thumb_url"])
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "WEBP"
