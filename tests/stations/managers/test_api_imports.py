@@ -85,6 +85,8 @@ def test_it_will_not_change_an_own_station_moved_out_by_the_city(manager_futian)
         (HEADER + FUTIAN_ROWS, "s.csv", {"coordsys": "mars"}, "coordsys: Input should be 'wgs84', 'gcj02' or 'bd09'"),
         (HEADER + FUTIAN_ROWS, "s.csv", {"kind": "spa"}, "kind: Input should be"),
         ("{not json", "s.geojson", {}, ""),
+        ("external_id,name,lon,lat\nFT-1,x,114.05,22.54\n", "s.xlsx", {}, "Excel workbook"),  # a CSV named .xlsx
+        ("PK\x03\x04 not really a zip", "s.xlsx", {}, "damaged or incomplete"),
     ],
 )
 def test_it_explains_what_to_fix(manager_futian, text, name, form, message):
@@ -107,3 +109,22 @@ def test_anonymous_uploads_are_refused(shenzhen, rider):
     response = rider.post(URL, {"file": SimpleUploadedFile("s.csv", (HEADER + FUTIAN_ROWS).encode()), "coordsys": "wgs84"})
     assert response.status_code == 401
     assert Station.objects.count() == 0
+
+
+def test_it_imports_an_xlsx_upload(manager_futian):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["external_id", "name", "lon", "lat", "phone"])
+    sheet.append(["FT-X1", "福田表格驿站", 114.0550, 22.5410, 13800138000])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = {"file": SimpleUploadedFile("futian.xlsx", buffer.getvalue()), "coordsys": "wgs84", "kind": "rest_station"}
+
+    response = manager_futian.post(URL, data)
+
+    assert response.status_code == 200, response.content
+    assert Station.objects.get(external_id="FT-X1").phone == "13800138000"
