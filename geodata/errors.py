@@ -3,3 +3,7 @@
 
 class InvalidCoordinate(ValueError):
     """A longitude/latitude that is not a finite number in range."""
+
+
+class InvalidArgument(ValueError):
+    """An argument that is not a coordinate is out of range or malformed (a weight, radius, count, array length)."""
