@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from stations.api.errors import install_error_handlers
+from stations.api.planners import router as planners_router
 from stations.api.riders import router as riders_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", riders_router)
+api.add_router("/planning", planners_router)
