@@ -3,10 +3,12 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from backend.api import api
+from stations.views import planning_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("planning/", planning_page, name="planning"),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
 

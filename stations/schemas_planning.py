@@ -73,3 +73,25 @@ class SitesOut(Schema):
     demand_weight: float
     coverage_before: float
     sites: list[SiteOut]
+
+
+class DatasetOut(Schema):
+    name: str
+    description: str
+    source: str
+    licence: str
+    points: int
+
+
+class KindOut(Schema):
+    code: str
+    zh: str
+    en: str
+
+
+class PlanningOptionsOut(Schema):
+    organisation: str
+    districts: list[str] = Field(..., description="Your organisation and those below it: valid `district` values.")
+    datasets: list[DatasetOut]
+    kinds: list[KindOut]
+    radii_m: list[int]

@@ -11,10 +11,10 @@ from ninja.errors import HttpError
 from stations.api.auth import planner_auth
 from stations.api.riders import json_response
 from stations.schemas import Coordsys, ErrorOut
-from stations.schemas_planning import CoverageIn, CoverageOut, SitesIn, SitesOut
+from stations.schemas_planning import CoverageIn, CoverageOut, PlanningOptionsOut, SitesIn, SitesOut
 from stations.services.coverage_export import districts_csv, run_gaps_geojson
 from stations.services.coverage_map import render_run_png
-from stations.services.coverage_report import CoverageQuery, run_coverage, run_json, visible_run
+from stations.services.coverage_report import CoverageQuery, planning_options, run_coverage, run_json, visible_run
 from stations.services.coverage_sites import StaleRun, suggest_sites
 
 router = Router(tags=["planners"], auth=planner_auth)
@@ -24,6 +24,12 @@ AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 
 class CoordsysQueryIn(Schema):
     coordsys: Coordsys = "wgs84"
+
+
+@router.get("/options", response={200: PlanningOptionsOut, **AUTH_ERRORS}, summary="What a planner can choose")
+def get_options(request: HttpRequest):
+    """Your organisation, the districts you may analyse, the demand datasets and the station kinds."""
+    return planning_options(request.auth)
 
 
 @router.post("/coverage", response={201: CoverageOut, 400: ErrorOut, **AUTH_ERRORS}, summary="Run a coverage analysis")

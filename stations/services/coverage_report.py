@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.db.models import Count
 
 from geodata import coverage
 from stations import vocabulary as vocab
 from stations.errors import BadRequest, NotFound
 from stations.models import Account, CoverageRun, DemandDataset, DemandPoint, Organisation, Station
 from stations.services.hours import STATION_TZ, now_in_china, open_now
-from stations.services.planning_area import Area, resolve_area
+from stations.services.planning_area import Area, area_names, resolve_area
 
 MAX_RADIUS_M = 20_000
 DEFAULT_RADIUS_M = 500
@@ -274,3 +275,18 @@ def visible_run(run_id: int, account: Account) -> CoverageRun:
     if run is None:
         raise NotFound(f"no coverage run {run_id} in your organisation")
     return run
+
+
+def planning_options(account: Account) -> dict:
+    """What the planner page offers: districts in the caller's area, datasets, kinds, radii."""
+    datasets = DemandDataset.objects.annotate(n=Count("points")).order_by("name")
+    return {
+        "organisation": account.organisation.name,
+        "districts": area_names(account.organisation),
+        "datasets": [
+            {"name": d.name, "description": d.description, "source": d.source, "licence": d.licence, "points": d.n}
+            for d in datasets
+        ],
+        "kinds": [{"code": t.code, "zh": t.zh, "en": t.en} for t in vocab.KINDS],
+        "radii_m": [500, 1000, 1500],
+    }

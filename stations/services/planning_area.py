@@ -53,10 +53,16 @@ class Area:
 def _descendants(organisation: Organisation) -> list[Organisation]:
     found, frontier = [], [organisation.pk]
     while frontier:  # level by level: at most four levels deep
-        children = list(Organisation.objects.filter(parent_id__in=frontier))
+        children = list(Organisation.objects.filter(parent_id__in=frontier).order_by("adcode", "name"))
         found += children
         frontier = [child.pk for child in children]
     return found
+
+
+def area_names(organisation: Organisation) -> list[str]:
+    """The organisation and its descendants, by level then adcode: the valid district names."""
+    members = [organisation, *_descendants(organisation)]
+    return [o.name for o in members]
 
 
 def _rows_of(organisation: Organisation) -> list[District]:
