@@ -43,8 +43,8 @@ __all__ = [
     "haversine_m",
     "nearest_station_m",
     "region_of",
-    "stations_within",
     "station_impacts",
+    "stations_within",
     "summarize",
 ]
 
@@ -399,9 +399,7 @@ class GapHex:
         return asdict(self)
 
 
-def gap_hexes(
-    demand_lon, demand_lat, weight, covered, station_lon, station_lat, resolution: int = 8
-) -> list[GapHex]:
+def gap_hexes(demand_lon, demand_lat, weight, covered, station_lon, station_lat, resolution: int = 8) -> list[GapHex]:
     """Every H3 cell (at ``resolution``, 0..15) holding a demand point, with its covered and uncovered weight.
 
     ``covered`` says per demand point whether it is covered (e.g. distance_m <= radius_m).
@@ -484,9 +482,7 @@ class Site:
         return asdict(self)
 
 
-def choose_sites(
-    demand_lon, demand_lat, weight, covered, candidate_lon, candidate_lat, radius_m, p
-) -> list[Site]:
+def choose_sites(demand_lon, demand_lat, weight, covered, candidate_lon, candidate_lat, radius_m, p) -> list[Site]:
     """Up to p candidate sites that together newly cover the most demand weight (greedy MCLP).
 
     Existing coverage (``covered``, one boolean per demand point) stays fixed; a site covers a
