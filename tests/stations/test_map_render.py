@@ -439,7 +439,7 @@ def vermillion_pixels(img) -> int:
 
 def test_it_previews_a_station_on_its_district():
     nanshan = nanshan_wgs84()
-    img = decode(mr.station_preview_png(113.93, 22.52, nanshan, "示范驿站 #1"))
+    img = decode(mr.station_preview_png(113.93, 22.52, nanshan, "示范驿站 #1", outline_name="南山区"))
     assert img.size == (360, 260) and img.mode == "RGB"
     assert vermillion_pixels(img) > 60  # the marker (radius 6 px)
     dark = (np.asarray(img).max(axis=2) < 110).sum()
@@ -482,3 +482,13 @@ def test_it_draws_the_planning_map():
 def test_it_refuses_a_planning_map_of_nothing():
     with pytest.raises(ValueError, match="districts or explicit bounds"):
         mr.planning_map_png([])
+
+
+def test_it_imports_without_django():
+    import subprocess
+    import sys
+
+    code = "import sys, stations.services.map_render; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
