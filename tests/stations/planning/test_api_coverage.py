@@ -85,14 +85,14 @@ def test_a_larger_radius_never_covers_less(planner_shenzhen, demand, stations):
     assert coverages[0] == 0.0 and coverages[-1] == 1.0
 
 
-def test_a_station_outside_the_area_covers_demand_inside_it(planner_nanshan, demand, db):
-    from tests.stations.factories import make_station
-
-    # 福田 A is in 福田区; put demand-side check on 南山: a station just across the border.
-    lon, lat = north_of(NANSHAN_A, 300)
-    make_station(lon=lon, lat=lat)
-    body = post(planner_nanshan, radius_m=500).json()
-    assert body["overall"]["covered_points"] == 1
+def test_a_station_outside_the_area_covers_demand_inside_it(planner_nanshan, demand, stations):
+    # A ~220 m box around 南山 A: 南山驿站, 300 m north of A, is outside it but reaches A.
+    x, y = NANSHAN_A
+    box = {"type": "Polygon", "coordinates": [[[x - 0.001, y - 0.001], [x + 0.001, y - 0.001], [x + 0.001, y + 0.001], [x - 0.001, y + 0.001], [x - 0.001, y - 0.001]]]}
+    body = post(planner_nanshan, radius_m=500, polygon=box).json()
+    assert body["overall"]["demand_points"] == 1 and body["overall"]["covered_points"] == 1
+    assert body["overall"]["mean_distance_m"] == 300.0
+    assert body["parameters"]["polygon_clipped"] is False
 
 
 def test_a_district_planner_sees_only_their_district(planner_nanshan, demand, stations):
