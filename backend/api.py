@@ -6,6 +6,7 @@ from backend.renderers import ORJSONRenderer
 
 from stations.api.errors import install_error_handlers
 from stations.api.managers import router as managers_router
+from stations.api.planners import router as planners_router
 from stations.api.riders import router as riders_router
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", riders_router)
 api.add_router("/manage", managers_router)
+api.add_router("/planning", planners_router)

@@ -5,10 +5,12 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from backend.api import api
+from stations.views import planning_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("planning/", planning_page, name="planning"),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
 

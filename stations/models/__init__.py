@@ -3,6 +3,18 @@
 from stations.models.history import BatchRequest, StationChange
 from stations.models.organisation import Account, ApiToken, Organisation
 from stations.models.photo import StationPhoto
+from stations.models.planning import CoverageRun, DemandDataset, DemandPoint
 from stations.models.station import Station
 
-__all__ = ["Account", "ApiToken", "BatchRequest", "Organisation", "Station", "StationChange", "StationPhoto"]
+__all__ = [
+    "Account",
+    "ApiToken",
+    "BatchRequest",
+    "CoverageRun",
+    "DemandDataset",
+    "DemandPoint",
+    "Organisation",
+    "Station",
+    "StationChange",
+    "StationPhoto",
+]

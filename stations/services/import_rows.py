@@ -69,7 +69,8 @@ class StationValues:
         return frozenset(self.values)
 
 
-def _number(raw: dict, column: str) -> float:
+def number_field(raw: dict, column: str) -> float:
+    """The finite number in ``column``, or RowRejected saying why not."""
     text = raw.get(column, "")
     if text == "":
         raise RowRejected(f"{column} is empty")
@@ -93,12 +94,13 @@ def is_whole_degrees(raw: dict) -> bool:
     return float(raw["lon"]).is_integer() and float(raw["lat"]).is_integer()
 
 
-def _location(raw: dict, options: RowOptions) -> tuple[float, float]:
-    """(lon, lat) in WGS-84, after the checks that catch real-world mistakes."""
+def row_location(raw: dict, options: RowOptions) -> tuple[float, float]:
+    """(lon, lat) in WGS-84, after the checks that catch real-world mistakes (also used by the
+    demand importer, stations.services.demand_import)."""
     if "__geometry_error__" in raw:
         raise RowRejected(raw["__geometry_error__"])
-    lon = _number(raw, "lon")
-    lat = _number(raw, "lat")
+    lon = number_field(raw, "lon")
+    lat = number_field(raw, "lat")
     lon_text, lat_text = raw["lon"], raw["lat"]
     if lon == 0 and lat == 0:
         raise RowRejected("lon/lat (0, 0) is a placeholder, not a location; fill in the real coordinates")
@@ -205,7 +207,7 @@ def _optional_fields(raw: dict, values: dict) -> None:
     if "battery_swap" in raw:
         values["battery_swap"] = _bool(raw["battery_swap"], "battery_swap") if raw["battery_swap"] else None
     if "max_power_kw" in raw:
-        power = _number(raw, "max_power_kw") if raw["max_power_kw"] else None
+        power = number_field(raw, "max_power_kw") if raw["max_power_kw"] else None
         if power is not None and power < 0:
             raise RowRejected(f"max_power_kw {power} must be >= 0")
         values["max_power_kw"] = power
@@ -244,7 +246,7 @@ def validate_row(raw: dict, options: RowOptions) -> StationValues:
         raise RowRejected(f"{options.id_column} is empty: every row needs a stable id so re-imports update it")
     if len(external_id) > EXTERNAL_ID_MAX_LENGTH:
         raise RowRejected(f"{options.id_column} is longer than {EXTERNAL_ID_MAX_LENGTH} characters")
-    lon, lat = _location(raw, options)
+    lon, lat = row_location(raw, options)
     kind = raw.get("kind") or options.kind
     if not kind:
         raise RowRejected(f"kind is empty and no --kind was given; allowed: {', '.join(_KINDS)}")

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from stations.errors import BadRequest
+from stations.services.demand_import import DemandImportOptions, import_demand
 from stations.services.import_readers import read_table
 from stations.services.importer import ImportOptions, import_stations
+from stations.services.organisations import load_organisations, read_boundaries
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,16 @@ DEMO_FILES = (
     DemoFile("shenzhen_rest_stations.wgs84.csv", "rest_station", "wgs84", "demo:osm-shenzhen (ODbL, © OpenStreetMap contributors)"),
     DemoFile("shenzhen_charging_points.gcj02.csv", "charging_point", "gcj02", "demo:urbanev-shenzhen (CC0, UrbanEV)"),
     DemoFile("anhui_driver_homes.gcj02.csv", "driver_home", "gcj02", "demo:osm-anhui-services (ODbL, © OpenStreetMap contributors)"),
+)
+# The planners' demo: Shenzhen's city and district union organisations and a demand dataset.
+DEMO_BOUNDARIES = "boundaries_shenzhen_districts.geojson"  # GCJ-02
+DEMO_DEMAND = DemandImportOptions(
+    dataset="shenzhen-food-pickups",
+    coordsys="wgs84",
+    replace=True,  # a second run replaces the points with the same ones
+    description="OpenStreetMap restaurants, fast food and cafés in Shenzhen: where delivery riders pick up orders",
+    source="demo:osm-shenzhen (© OpenStreetMap contributors)",
+    licence="ODbL-1.0",
 )
 
 
@@ -41,3 +53,13 @@ class Command(BaseCommand):
             except BadRequest as exc:
                 raise CommandError(f"{demo.name}: {exc}") from None
             self.stdout.write(f"{demo.name}: {report.summary_line()}")
+        try:
+            organisations = load_organisations(read_boundaries(folder / DEMO_BOUNDARIES, "gcj02"))
+            with open(folder / "shenzhen_demand_food.csv", "rb") as handle:
+                demand = import_demand(read_table(handle, "csv"), DEMO_DEMAND)
+        except OSError as exc:
+            raise CommandError(f"cannot read a demo file: {exc} (rebuild with data/build_demo_data.py)") from None
+        except BadRequest as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{DEMO_BOUNDARIES}: {organisations.summary_line()}")
+        self.stdout.write(f"shenzhen_demand_food.csv: {demand.summary_line()}")
