@@ -30,6 +30,9 @@ INSTALLED_APPS = [
 # for the stateless API under /api/ (~30 µs per request saved) and are Django's own elsewhere.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin, planner page) served by the app itself, DEBUG or not: `make run` and
+    # a lone gunicorn need no web server in front.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "backend.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +117,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Serve straight from the apps' static folders (no collectstatic step needed); collectstatic into
+# STATIC_ROOT still works for a web server or CDN in front.
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Serve uploaded photos from MEDIA_ROOT through Django (fine for one small deployment; behind
