@@ -204,7 +204,7 @@ def _query_named(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-# Probe points: ordinary, near each other, antipodal, polar, across the antimeridian.
+# Probe pairs: two points 30 m apart, antipodal, near both poles across the antimeridian, city to city.
 _PROBES = ((114.0579, 22.5431, 114.0581, 22.5433), (0.0, 0.0, 180.0, 0.0), (-179.9, 89.9, 179.9, -89.9), (121.47, 31.23, 116.4, 39.9))
 
 
