@@ -12,6 +12,14 @@ accesslog = None  # a reverse proxy in front logs requests; per-request log line
 
 
 def post_worker_init(worker):
+    # The nearest search's density grid (~0.35 s at 1M stations) is built now, not in the first
+    # rider's request; if the database is not reachable yet, the first search builds it.
+    try:
+        from stations.services.density import density_grid
+
+        density_grid()
+    except Exception:
+        worker.log.exception("density grid not built at worker start")
     # Django, the URL resolver and the API schemas are loaded now and live as long as the
     # worker: freeze them so the garbage collector stops rescanning them on every full pass.
     gc.collect()

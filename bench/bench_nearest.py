@@ -6,6 +6,8 @@ For each size, in its own process (settings are read once per process): build or
 database of stations distributed like Chinese cities (bench/datasets.py), then time 1,000 k=10
 queries from rider positions (a) through the engine alone (geodata.nearest + the SQL fetch) and
 (b) through the whole service the API calls, and check every answer against a brute-force scan.
+On SQLite with math functions the engine also runs with the ranked fetch the service uses
+(search_sql.fetch_nearest_in_ranges: distances and the top k in SQL, whole rows in one statement).
 With --postgres the 1M set is also loaded into PostgreSQL and compared, in the same run, with a
 PostGIS geometry KNN + geography re-rank query (PostGIS is used for this comparison only).
 """
@@ -71,7 +73,7 @@ def worker(n: int, queries: int, postgres: bool) -> dict:
     from geodata.nearest import nearest
     from stations.services.density import density_grid, start_radius_m
     from stations.services.nearest import NearestQuery, nearest_stations
-    from stations.services.search_sql import CANDIDATE_COLUMNS, Filters, fetch_in_ranges
+    from stations.services.search_sql import CANDIDATE_COLUMNS, Filters, fetch_in_ranges, fetch_nearest_in_ranges, ranked_search_supported
 
     load_s = datasets.ensure_loaded(n)
     started = time.perf_counter()
@@ -86,20 +88,26 @@ def worker(n: int, queries: int, postgres: bool) -> dict:
     is_driver_home = np.array([r[3] == "driver_home" for r in rows])
     has_aed = np.array([bool(r[4] & datasets.AED_BIT) for r in rows])
 
-    def run(label, filters, mask, sample):
+    def run(label, filters, mask, sample, ranked=False):
         stats = {"fetches": 0, "rows": 0}
+        point = [0.0, 0.0]
 
         def fetch(ranges, bounds):
-            found = fetch_in_ranges(ranges, filters, CANDIDATE_COLUMNS, bounds)
+            if ranked:  # SQLite measures and ranks; only the k nearest (whole rows) come back
+                found = fetch_nearest_in_ranges(ranges, filters, bounds, point[0], point[1], K)
+            else:
+                found = fetch_in_ranges(ranges, filters, CANDIDATE_COLUMNS, bounds)
             stats["fetches"] += 1
             stats["rows"] += len(found)
             return found
 
         for lon, lat in warmup:  # other riders first: a serving process has warm pages
+            point[:] = lon, lat
             nearest(lon, lat, K, fetch, start_radius_m=start_radius_m(lon, lat, K, filters))
         stats = {"fetches": 0, "rows": 0}
         times, answers = [], []
         for lon, lat in sample:
+            point[:] = lon, lat
             started = time.perf_counter_ns()
             hits = nearest(lon, lat, K, fetch, start_radius_m=start_radius_m(lon, lat, K, filters))
             times.append((time.perf_counter_ns() - started) / 1e6)
@@ -118,6 +126,7 @@ def worker(n: int, queries: int, postgres: bool) -> dict:
 
     results = [
         run("k=10, open", Filters(), None, positions),
+        *([run("k=10 ranked in SQL, + rows", Filters(), None, positions, ranked=True)] if ranked_search_supported() else []),
         run("kind=driver_home (0.5%)", Filters(kinds=("driver_home",)), is_driver_home, positions[:200]),
         run("amenity=aed (1%)", Filters(amenity_mask=datasets.AED_BIT), has_aed, positions[:200]),
     ]

@@ -8,7 +8,10 @@ the OpenAPI parameters, so docs, validation and error messages stay identical.
 
 from functools import lru_cache
 from typing import TypeVar
+from urllib.parse import parse_qsl
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from ninja import Schema
 from ninja.errors import ValidationError
 from pydantic import BaseModel, create_model
@@ -48,13 +51,36 @@ def _plain_model(schema: type[Schema]) -> type[BaseModel]:
     return create_model(schema.__name__, **{name: (field.annotation, field) for name, field in schema.model_fields.items()})
 
 
+def query_values(request) -> dict[str, str]:
+    """``request.GET.dict()`` without building the QueryDict (a multi-value dict filled one
+    appendlist() at a time: a tenth of a nearest request's Python time under gunicorn). The
+    same decoding and the same parse_qsl call as Django's WSGIRequest.GET; the last of repeated
+    keys wins, as in QueryDict.dict()."""
+    environ = getattr(request, "environ", None)
+    if environ is None or "GET" in request.__dict__:
+        return request.GET.dict()
+    raw = environ.get("QUERY_STRING", "")
+    if not raw:
+        return {}
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    try:
+        # PEP 3333 hands over the bytes decoded as ISO-8859-1; Django re-encodes them likewise.
+        text = raw.encode("iso-8859-1").decode(encoding)
+    except UnicodeDecodeError:
+        text = raw  # Django's fallback: the bytes read as ISO-8859-1, which `raw` already is
+    try:
+        return dict(parse_qsl(text, keep_blank_values=True, encoding=encoding, max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS))
+    except ValueError as exc:
+        raise TooManyFieldsSent("The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.") from exc
+
+
 def parse_query(request, schema: type[S]) -> S:
     """Validate the query string against ``schema``'s fields; errors answer 400 like any ninja error.
 
     Returns a model with the schema's fields (a plain pydantic twin, not a ``schema`` instance).
     """
     try:
-        return _plain_model(schema).model_validate(request.GET.dict())
+        return _plain_model(schema).model_validate(query_values(request))
     except PydanticValidationError as exc:
         raise ValidationError(
             [{"loc": ("query", *error["loc"]), "msg": error["msg"], "input": error.get("input")} for error in exc.errors()]

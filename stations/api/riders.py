@@ -5,6 +5,8 @@ directly and parse their query strings with stations.api.fast_query: the schemas
 both in OpenAPI, and tests check the bodies against them.
 """
 
+from functools import lru_cache
+
 import orjson
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router
@@ -30,6 +32,9 @@ router = Router(tags=["riders"])
 
 MAX_ID = 2**63 - 1
 
+# The same few filter strings arrive again and again; a bad one raises and is not cached.
+_filters = lru_cache(maxsize=1024)(build_filters)
+
 
 def json_response(data: dict, status: int = 200) -> HttpResponse:
     return HttpResponse(orjson.dumps(data), content_type="application/json", status=status)
@@ -53,7 +58,7 @@ def nearest(request: HttpRequest):
         lat=q.lat,
         lon=q.lon,
         k=q.k,
-        filters=build_filters(q.kind, q.amenity, q.status),
+        filters=_filters(q.kind, q.amenity, q.status),
         open_now=q.open_now,
         radius_m=q.radius_m,
         coordsys=q.coordsys,

@@ -42,13 +42,31 @@ def open_now(status: str, hours: str, now: datetime.datetime) -> bool | None:
 
 # OpenStreetMap hours change state on whole minutes, so one evaluation per distinct string and
 # minute (now_in_china() is truncated to the minute) serves every station and request in it.
-@lru_cache(maxsize=8192)
+# Keyed by the string alone within the current minute: hashing an aware datetime asks its zone
+# for the UTC offset, which costs more than the lookup itself.
+# (minute, {hours: open}) swapped as one tuple, so concurrent threads never mix two minutes.
+_this_minute: tuple[datetime.datetime | None, dict[str, bool | None]] = (None, {})
+_MAX_STRINGS_PER_MINUTE = 8192
+
+
 def _open_in_minute(hours: str, minute: datetime.datetime) -> bool | None:
+    global _this_minute
+    cached_minute, known = _this_minute
+    if minute is not cached_minute and minute != cached_minute:
+        known = {}
+        _this_minute = (minute, known)
     try:
-        return parse_hours(hours).is_open(minute)
+        return known[hours]
+    except KeyError:
+        pass
+    try:
+        is_open = parse_hours(hours).is_open(minute)
     except Exception:
         # Stored hours are validated on write; an unparsable legacy value means "unknown".
-        return None
+        is_open = None
+    if len(known) < _MAX_STRINGS_PER_MINUTE:
+        known[hours] = is_open
+    return is_open
 
 
 def now_in_china() -> datetime.datetime:

@@ -5,11 +5,16 @@ the index search itself (see bench/). Statements are cached per shape (number of
 filters), so each request only binds parameters.
 """
 
+import itertools
+import math
+import re
+import sqlite3
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from geodata.distance import EARTH_RADIUS_M, haversine_m
 from geodata.index import Box, KeyRange
 from stations.models import Station
 
@@ -127,6 +132,101 @@ def fetch_in_ranges(
         params += base
         params += (lo, hi, min_lon, max_lon, min_lat, max_lat)
     return _query(_ranges_sql(len(ranges), filters.where(), columns), params)
+
+
+# The k-nearest ranking inside SQLite: the candidates' distances, measured in the index scan with
+# the same floating-point operations, in the same order, as geodata.nearest's inlined haversine
+# (SQLite's sin/cos/asin/sqrt are the C library's, like Python's math). Returning only the k
+# nearest rows, whole, spares Python measuring every candidate and a second statement for the
+# winners' rows. geodata.nearest still measures the rows it gets and makes every decision: the
+# k nearest candidates are all it needs to find that k lie inside the circle, or the k-th
+# distance to widen to, or (fewer than k) how many there were.
+_HAVERSINE_SQL = (
+    "%(diameter_m)s * asin(sqrt(min(1.0,"
+    " sin((c.lat * %(rad)s - %(lat0)s) * 0.5) * sin((c.lat * %(rad)s - %(lat0)s) * 0.5)"
+    " + %(cos_lat0)s * cos(c.lat * %(rad)s) * sin((c.lon - %(lon)s) * %(rad)s * 0.5) * sin((c.lon - %(lon)s) * %(rad)s * 0.5))))"
+)
+_RAD = math.pi / 180.0
+
+
+@lru_cache(maxsize=512)
+def _nearest_sql(n_ranges: int, where: str) -> str:
+    # One statement: a VALUES list of key ranges joined to the covering index (one range seek
+    # each, like the UNION ALL of fetch_in_ranges but with a single sort), the k nearest kept,
+    # then their whole rows by primary key.
+    numbered = itertools.count()
+    where = re.sub("%s", lambda _: f"%(f{next(numbered)})s", where)
+    prefix = f"{where} AND " if where else ""
+    values = ", ".join(f"(%(lo{i})s, %(hi{i})s)" for i in range(n_ranges))
+    columns = ", ".join(f"s.{name.strip()}" for name in COLUMNS.split(","))
+    return (
+        f"SELECT {columns} FROM (SELECT c.id AS id, {_HAVERSINE_SQL} AS d"
+        f" FROM (VALUES {values}) AS r JOIN {TABLE} AS c"
+        f" ON {prefix}c.zkey BETWEEN r.column1 AND r.column2"
+        " AND c.lon BETWEEN %(min_lon)s AND %(max_lon)s AND c.lat BETWEEN %(min_lat)s AND %(max_lat)s"
+        f" ORDER BY d, c.id LIMIT %(k)s) AS w JOIN {TABLE} AS s ON s.id = w.id"
+    )
+
+
+@lru_cache(maxsize=512)
+def _named(sql: str) -> str:
+    return re.sub(r"%\((\w+)\)s", r":\1", sql)
+
+
+def fetch_nearest_in_ranges(
+    ranges: list[KeyRange], filters: Filters, bounds: Box, lon: float, lat: float, k: int
+) -> list[tuple]:
+    """The k rows (COLUMNS) nearest to (lon, lat), ties by id, of those ``fetch_in_ranges`` would
+    return; in no particular order. SQLite only, where ``ranked_search_supported()``."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    lat0 = lat * _RAD
+    params = {
+        "diameter_m": 2.0 * EARTH_RADIUS_M, "rad": _RAD, "lat0": lat0, "cos_lat0": math.cos(lat0), "lon": float(lon),
+        "min_lon": min_lon, "max_lon": max_lon, "min_lat": min_lat, "max_lat": max_lat, "k": k,
+    }
+    for i, value in enumerate(filters.params()):
+        params[f"f{i}"] = value
+    for i, (lo, hi) in enumerate(ranges):
+        params[f"lo{i}"] = lo
+        params[f"hi{i}"] = hi
+    return _query_named(_nearest_sql(len(ranges), filters.where()), params)
+
+
+def _query_named(sql: str, params: dict) -> list[tuple]:
+    """_query for a statement with %(name)s placeholders (SQLite)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.queries_logged:
+        if db.connection is None:
+            db.ensure_connection()
+        return db.connection.execute(_named(sql), params).fetchall()
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Probe pairs: two points 30 m apart, antipodal, near both poles across the antimeridian, city to city.
+_PROBES = ((114.0579, 22.5431, 114.0581, 22.5433), (0.0, 0.0, 180.0, 0.0), (-179.9, 89.9, 179.9, -89.9), (121.47, 31.23, 116.4, 39.9))
+
+
+@cache
+def ranked_search_supported() -> bool:
+    """True when the database can rank candidates exactly as geodata.nearest measures them:
+    SQLite built with its math functions (SQLITE_ENABLE_MATH_FUNCTIONS), agreeing bit for bit
+    with Python on probe distances. Checked once per process."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "sqlite":
+        return False
+    sql = _named(f"SELECT {_HAVERSINE_SQL} FROM (SELECT %(lon1)s AS lon, %(lat1)s AS lat) AS c")
+    try:
+        db.ensure_connection()
+        for lon0, lat0, lon1, lat1 in _PROBES:
+            params = {"diameter_m": 2.0 * EARTH_RADIUS_M, "rad": _RAD, "lat0": lat0 * _RAD, "cos_lat0": math.cos(lat0 * _RAD)}
+            (distance_m,) = db.connection.execute(sql, {**params, "lon": lon0, "lon1": lon1, "lat1": lat1}).fetchone()
+            if distance_m != haversine_m(lon0, lat0, lon1, lat1):
+                return False
+    except (DatabaseError, sqlite3.Error):
+        return False
+    return True
 
 
 def fetch_by_ids(ids: list[int]) -> dict[int, tuple]:

@@ -46,3 +46,43 @@ def test_it_counts_each_kind_once_per_grid(futian, django_assert_num_queries):
         start_radius_m(LON, LAT, 10, Filters(kinds=("driver_home",)))
     with django_assert_num_queries(0):
         start_radius_m(LON, LAT, 10, Filters(kinds=("driver_home",)))
+
+
+@pytest.mark.django_db(transaction=True)  # the rebuild reads on its own thread's connection: data must be committed
+def test_it_rebuilds_a_stale_grid_in_the_background_while_serving_the_old_one(settings):
+    from stations.services import density
+
+    make_station(lat=LAT, lon=LON)
+    old = density.density_grid()
+    settings.NEAREST_DENSITY_TTL_S = 0
+    make_station(lat=LAT, lon=LON + 0.001)
+
+    assert density.density_grid() is old  # served at once, however stale
+    density.refresh_density_grid_in_background().join(timeout=30)
+
+    new = density.density_grid()
+    assert new is not old
+    assert (old.total, new.total) == (1, 2)
+
+
+def test_it_discards_a_background_rebuild_started_before_the_grid_was_forgotten(settings, monkeypatch):
+    import threading
+
+    from geodata.density import DEFAULT_LEVEL, DensityGrid
+    from stations.services import density
+
+    make_station(lat=LAT, lon=LON)
+    density.density_grid()
+    release = threading.Event()
+
+    def slow_build():
+        release.wait(timeout=30)
+        return DensityGrid([], DEFAULT_LEVEL)
+
+    monkeypatch.setattr(density, "_build", slow_build)
+    refresher = density.refresh_density_grid_in_background()
+    density.forget_density_grid()  # e.g. after a bulk import, while the rebuild is still reading
+    release.set()
+    refresher.join(timeout=30)
+
+    assert density._grid is None
