@@ -286,7 +286,9 @@ def summarize(distance_m, weight, radius_m, mask=None) -> CoverageSummary:
     covered_weight = min(float(weight[covered].sum()), demand_weight)
     mean_m = p90_m = None
     if demand_weight > 0 and np.isfinite(distance_m).all():
-        mean_m = float(np.dot(weight, distance_m) / demand_weight)
+        # Normalise first: tiny (subnormal) weights times distances would lose their digits.
+        mean_m = float(np.dot(weight / demand_weight, distance_m))
+        mean_m = min(max(mean_m, float(distance_m.min())), float(distance_m.max()))  # rounding stays inside
         p90_m = float(np.percentile(distance_m, 90, weights=weight, method="inverted_cdf"))
     return CoverageSummary(
         demand_points=int(distance_m.size),

@@ -461,6 +461,7 @@ def test_it_never_loses_coverage_when_a_station_is_added(demand, stations, extra
 @settings(max_examples=200, deadline=None)
 @given(some_points, some_points, weights, st.floats(0, 20_000), st.floats(0, 20_000))
 @example([(114.0, 22.5)], [(114.001, 22.5)], [1.0] * 25, 100.0, 103.0)
+@example([(0.0, 1.0)], [(0.0, 0.0)], [5e-324] * 25, 0.0, 0.0)  # a subnormal weight once rounded the mean
 def test_it_covers_no_less_with_a_larger_radius(demand, stations, w, r1, r2):
     dlon, dlat = _arrays(demand)
     slon, slat = _arrays(stations)
