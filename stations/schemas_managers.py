@@ -3,8 +3,9 @@
 import datetime
 from typing import Annotated, Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
 
 from stations import vocabulary as vocab
 from stations.schemas import Coordsys, Latitude, Longitude, PhotoOut, StationDetailOut
@@ -17,6 +18,21 @@ Status = Literal["open", "temporarily_closed", "closed", "planned"]
 Text200 = Annotated[str, Field(max_length=200)]
 Text64 = Annotated[str, Field(max_length=64)]
 Adcode = Annotated[str, Field(max_length=6, pattern=r"^(\d{6})?$")]
+
+
+def _storable_instant(value: datetime.datetime) -> datetime.datetime:
+    """The databases keep datetimes in UTC, where Python's years 1-9999 apply: beyond them SQLite's
+    adapter overflows, and PostgreSQL stores year 10000 that psycopg then cannot read back.
+    A naive value is local time (TIME_ZONE), as Django will take it."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.get_default_timezone())
+    try:
+        aware.astimezone(datetime.timezone.utc)
+    except OverflowError:
+        raise ValueError("must lie between years 1 and 9999 in UTC") from None
+    return value
+
+
+StorableDatetime = Annotated[datetime.datetime, AfterValidator(_storable_instant)]
 
 
 def _check_amenities(codes: list[str] | None) -> list[str] | None:
@@ -66,7 +82,7 @@ class _StationFields(Schema):
     operator: Text200 | None = None
     charging: ChargingIn | None = None
     eligible_workers: list[str] | None = Field(None, description="Worker-type codes, or ['all'].")
-    last_verified_at: datetime.datetime | None = None
+    last_verified_at: StorableDatetime | None = None
 
     _amenities = field_validator("amenities")(_check_amenities)
     _workers = field_validator("eligible_workers")(_check_workers)
@@ -142,7 +158,7 @@ class ManagedPageOut(Schema):
 
 
 class ListQueryIn(Schema):
-    updated_since: datetime.datetime | None = Field(None, description="Only stations changed at or after this time (ISO 8601).")
+    updated_since: StorableDatetime | None = Field(None, description="Only stations changed at or after this time (ISO 8601).")
     limit: int = Field(100, ge=1, le=500)
     cursor: str | None = None
     coordsys: Coordsys = "wgs84"

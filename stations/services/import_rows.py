@@ -226,6 +226,10 @@ def _datetime(text: str) -> datetime.datetime | None:
         raise RowRejected(f"last_verified_at {text!r} is not an ISO 8601 date/time like 2026-11-01T10:00:00+08:00")
     if value.tzinfo is None:
         value = value.replace(tzinfo=STATION_TZ)  # local time of the stations
+    try:
+        value.astimezone(datetime.UTC)  # stored in UTC: past year 9999 (or before 1) it cannot be
+    except OverflowError:
+        raise RowRejected(f"last_verified_at {text!r} must lie between years 1 and 9999 in UTC") from None
     return value
 
 

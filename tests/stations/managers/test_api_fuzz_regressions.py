@@ -33,3 +33,76 @@ def test_it_rejects_an_if_match_that_is_not_a_plain_version_number(manager_futia
         assert response.status_code == 400
         assert response.json()["detail"].startswith('If-Match must be the station\'s version, e.g. If-Match: "3"')
     assert registry_state() == before
+
+
+# Each names an instant outside years 1-9999 once in UTC, where the databases keep it: SQLite's
+# adapter overflowed (500); PostgreSQL stored year 10000, then every read of the station failed.
+OUT_OF_RANGE_TIMES = ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "0001-01-01T00:00:00"]
+
+
+@pytest.mark.parametrize("stamp", OUT_OF_RANGE_TIMES)
+def test_it_rejects_a_last_verified_at_outside_the_storable_years(manager_futian, stamp):
+    station = futian_station()
+    before = registry_state(), list(Station.objects.values_list("last_verified_at", flat=True))
+
+    patched = manager_futian.patch(url(station), {"last_verified_at": stamp}, content_type=JSON, HTTP_IF_MATCH='"1"')
+    created = manager_futian.post("/api/v1/manage/stations", new_station_body(last_verified_at=stamp), content_type=JSON)
+    batch = manager_futian.post(
+        "/api/v1/manage/stations/batch",
+        {"operations": [{"op": "create", "external_id": "fz-1", "station": new_station_body(last_verified_at=stamp)}]},
+        content_type=JSON,
+    )
+
+    for response in (patched, created):
+        assert response.status_code == 400
+        assert response.json() == {
+            "detail": "last_verified_at: Value error, must lie between years 1 and 9999 in UTC"
+        }
+    assert batch.status_code == 200
+    assert batch.json()["results"][0]["status"] == "rejected"
+    assert "must lie between years 1 and 9999 in UTC" in batch.json()["results"][0]["detail"]
+    assert (registry_state(), list(Station.objects.values_list("last_verified_at", flat=True))) == before
+    assert manager_futian.get(url(station)).status_code == 200
+
+
+@pytest.mark.parametrize("stamp", OUT_OF_RANGE_TIMES[:2])
+def test_it_rejects_an_updated_since_outside_the_storable_years(manager_futian, stamp):
+    futian_station()
+    response = manager_futian.get("/api/v1/manage/stations", {"updated_since": stamp})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"updated_since: Value error, must lie between years 1 and 9999 in UTC (got {stamp!r})"
+    }
+
+
+@pytest.mark.parametrize("stamp", OUT_OF_RANGE_TIMES[:2])
+def test_it_rejects_a_tampered_list_cursor_outside_the_storable_years(manager_futian, stamp):
+    import base64
+    import json
+
+    futian_station()
+    cursor = base64.urlsafe_b64encode(json.dumps([stamp, 1]).encode()).decode()
+    response = manager_futian.get("/api/v1/manage/stations", {"cursor": cursor})
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "cursor is not valid: pass the `next` value of the previous page unchanged"}
+
+
+def upload_csv(client, data: bytes, **form):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fields = {"file": SimpleUploadedFile("stations.csv", data, content_type="text/csv"), "coordsys": "wgs84", "kind": "rest_station"}
+    return client.post("/api/v1/manage/imports", {**fields, **form})
+
+
+@pytest.mark.parametrize("stamp", OUT_OF_RANGE_TIMES)
+def test_it_rejects_an_imported_last_verified_at_outside_the_storable_years(manager_futian, stamp):
+    before = registry_state()
+    response = upload_csv(manager_futian, f"external_id,name,lon,lat,last_verified_at\nFT-1,福田驿站,114.055,22.541,{stamp}\n".encode())
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"row": 2, "external_id": "FT-1", "reason": f"last_verified_at {stamp!r} must lie between years 1 and 9999 in UTC"}
+    ]
+    assert registry_state() == before
