@@ -15,8 +15,17 @@ Kind = Literal["rest_station", "driver_home", "charging_point"]
 # "removed" is not settable: DELETE removes a station.
 Status = Literal["open", "temporarily_closed", "closed", "planned"]
 
-Text200 = Annotated[str, Field(max_length=200)]
-Text64 = Annotated[str, Field(max_length=64)]
+
+def _without_nul(text: str) -> str:
+    # PostgreSQL refuses NUL in text (and SQLite would keep it): refuse it on both, up front.
+    if "\x00" in text:
+        raise ValueError("must not contain NUL (\\x00) characters")
+    return text
+
+
+NoNul = AfterValidator(_without_nul)
+Text200 = Annotated[str, Field(max_length=200), NoNul]
+Text64 = Annotated[str, Field(max_length=64), NoNul]
 Adcode = Annotated[str, Field(max_length=6, pattern=r"^(\d{6})?$")]
 
 
@@ -69,13 +78,13 @@ class _StationFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name_en: Text200 | None = None
-    address: Annotated[str, Field(max_length=300)] | None = None
+    address: Annotated[str, Field(max_length=300), NoNul] | None = None
     city: Text64 | None = None
     city_adcode: Adcode | None = None
     district: Text64 | None = None
     district_adcode: Adcode | None = None
     amenities: list[str] | None = Field(None, description="Amenity codes (see /api/v1/meta); replaces the set.")
-    opening_hours: Annotated[str, Field(max_length=255)] | None = Field(
+    opening_hours: Annotated[str, Field(max_length=255), NoNul] | None = Field(
         None, description="OpenStreetMap opening_hours, e.g. '24/7' or 'Mo-Fr 08:00-20:00'; empty = unknown."
     )
     phone: Text64 | None = None
@@ -90,13 +99,13 @@ class _StationFields(Schema):
 
 
 class StationIn(_StationFields):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200), NoNul]
     kind: Kind
     lat: Latitude
     lon: Longitude
     coordsys: Coordsys = Field("wgs84", description="System of lat/lon (and of the coordinates in the answer).")
     status: Status = "open"
-    external_id: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+    external_id: Annotated[str, Field(min_length=1, max_length=100), NoNul] | None = Field(
         None, description="Your system's id for the station; generated when absent."
     )
 
@@ -104,7 +113,7 @@ class StationIn(_StationFields):
 class StationPatch(_StationFields):
     """Only the fields sent are changed. lat and lon go together."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200), NoNul] | None = None
     kind: Kind | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
@@ -166,8 +175,8 @@ class ListQueryIn(Schema):
 
 class BatchOperationIn(Schema):
     op: Literal["create", "update", "close", "remove"]
-    external_id: Annotated[str, Field(min_length=1, max_length=100)]
-    source: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+    external_id: Annotated[str, Field(min_length=1, max_length=100), NoNul]
+    source: Annotated[str, Field(min_length=1, max_length=100), NoNul] | None = Field(
         None, description="Defaults to your organisation's source (org:<name>)."
     )
     version: int | None = Field(None, ge=1, description="Required for update/close/remove: the version it is based on.")

@@ -238,6 +238,9 @@ def validate_row(raw: dict, options: RowOptions) -> StationValues:
     RowRejected with a reason that says what to fix."""
     if ROW_ERROR in raw:  # the reader could not trust the row (e.g. an unsaved XLSX formula)
         raise RowRejected(raw[ROW_ERROR])
+    for column, text in raw.items():
+        if "\x00" in text:  # PostgreSQL refuses NUL in text; SQLite would keep it
+            raise RowRejected(f"{column} contains a NUL (\\x00) character; remove it")
     name = raw.get("name", "")
     if not name:
         raise RowRejected("name is empty")

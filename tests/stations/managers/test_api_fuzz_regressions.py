@@ -106,3 +106,48 @@ def test_it_rejects_an_imported_last_verified_at_outside_the_storable_years(mana
         {"row": 2, "external_id": "FT-1", "reason": f"last_verified_at {stamp!r} must lie between years 1 and 9999 in UTC"}
     ]
     assert registry_state() == before
+
+
+NUL_FIELDS = ["name", "name_en", "address", "city", "district", "phone", "operator", "external_id"]
+
+
+@pytest.mark.parametrize("field", NUL_FIELDS)
+def test_it_rejects_a_nul_character_in_text_on_every_database(manager_futian, field):
+    # PostgreSQL refuses NUL in text (500); SQLite would store it: refuse it on both.
+    station = futian_station()
+    before = registry_state()
+
+    created = manager_futian.post("/api/v1/manage/stations", new_station_body(**{field: "a\x00b"}), content_type=JSON)
+    patched = (
+        manager_futian.patch(url(station), {field: "a\x00b"}, content_type=JSON, HTTP_IF_MATCH='"1"')
+        if field != "external_id"
+        else created
+    )
+
+    for response in (created, patched):
+        assert response.status_code == 400
+        assert response.json() == {"detail": f"{field}: Value error, must not contain NUL (\\x00) characters"}
+    assert registry_state() == before
+
+
+@pytest.mark.parametrize("operation", [{"external_id": "a\x00b"}, {"external_id": "FT-1", "source": "a\x00b"}])
+def test_it_rejects_a_nul_character_in_a_batch_operation(manager_futian, operation):
+    before = registry_state()
+    response = manager_futian.post(
+        "/api/v1/manage/stations/batch", {"operations": [{"op": "update", "version": 1, **operation}]}, content_type=JSON
+    )
+
+    assert response.status_code == 400
+    assert "must not contain NUL (\\x00) characters" in response.json()["detail"]
+    assert registry_state() == before
+
+
+def test_it_rejects_an_imported_row_with_a_nul_character(manager_futian):
+    before = registry_state()
+    response = upload_csv(manager_futian, b"external_id,name,lon,lat,address\nFT-\x001,\xe7\xa6\x8f\xe7\x94\xb0,114.055,22.541,a\x00b\n")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"row": 2, "external_id": "FT-\x001", "reason": "external_id contains a NUL (\\x00) character; remove it"}
+    ]
+    assert registry_state() == before
