@@ -151,3 +151,13 @@ def test_it_rejects_an_imported_row_with_a_nul_character(manager_futian):
         {"row": 2, "external_id": "FT-\x001", "reason": "external_id contains a NUL (\\x00) character; remove it"}
     ]
     assert registry_state() == before
+
+
+def test_it_rejects_a_csv_whose_header_is_one_huge_field(manager_futian):
+    # csv refuses a field over 131,072 characters; in the header that escaped as a 500.
+    before = registry_state()
+    response = upload_csv(manager_futian, b"a" * 200_000 + b"\n")
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "the CSV header is malformed: field larger than field limit (131072)"
+    assert registry_state() == before
