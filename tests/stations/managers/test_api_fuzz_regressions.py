@@ -161,3 +161,18 @@ def test_it_rejects_a_csv_whose_header_is_one_huge_field(manager_futian):
     assert response.status_code == 400
     assert response.json()["detail"] == "the CSV header is malformed: field larger than field limit (131072)"
     assert registry_state() == before
+
+
+def test_it_documents_both_bodies_an_import_answers_400_with(manager_futian):
+    # schemathesis: a request without a file got {"detail"} while OpenAPI promised ImportRejectedOut only.
+    response = manager_futian.post("/api/v1/manage/imports", {"coordsys": "wgs84"})
+    rejected = upload_csv(manager_futian, b"external_id,name,lon,lat\nNS-1,\xe5\x8d\x97\xe5\xb1\xb1,113.93,22.533\n")
+
+    assert response.status_code == 400 and set(response.json()) == {"detail"}
+    assert rejected.status_code == 400 and {"detail", "errors", "summary"} <= set(rejected.json())
+    operation = manager_futian.get("/api/v1/openapi.json").json()["paths"]["/api/v1/manage/imports"]["post"]
+    schema = operation["responses"]["400"]["content"]["application/json"]["schema"]
+    assert sorted(option["$ref"] for option in schema["anyOf"]) == [
+        "#/components/schemas/ErrorOut",
+        "#/components/schemas/ImportRejectedOut",
+    ]
