@@ -10,5 +10,6 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
 
+handler400 = "stations.api.fallback.bad_request"
 handler404 = "stations.api.fallback.not_found"
 handler500 = "stations.api.fallback.server_error"
