@@ -14,6 +14,7 @@ Django's own classes in MIDDLEWARE again.
 from django.contrib.auth.middleware import AuthenticationMiddleware as _AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware as _MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware as _SessionMiddleware
+from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware as _CsrfViewMiddleware
 
 # Where backend/urls.py mounts the API. path_info: the path below SCRIPT_NAME, as URLs are matched.
@@ -42,3 +43,19 @@ class AuthenticationMiddleware(_SkippedForAPI, _AuthenticationMiddleware):
 
 class MessageMiddleware(_SkippedForAPI, _MessageMiddleware):
     pass
+
+
+class JsonMethodNotAllowed:
+    """ninja answers a method a path does not have with a plain-text 405; under /api/ it becomes
+    the one JSON error body (the Allow header kept)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and request.path_info.startswith(API_PATH_PREFIX):
+            allowed = response.get("Allow", "")
+            detail = f"method {request.method} is not allowed on {request.path}; allowed: {allowed}"
+            response = JsonResponse({"detail": detail}, status=405, headers={"Allow": allowed})
+        return response

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "backend.middleware.AuthenticationMiddleware",
     "backend.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.middleware.JsonMethodNotAllowed",
 ]
 
 ROOT_URLCONF = "backend.urls"

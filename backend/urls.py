@@ -23,5 +23,6 @@ def media(request, path):
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media))
 
+handler400 = "stations.api.fallback.bad_request"
 handler404 = "stations.api.fallback.not_found"
 handler500 = "stations.api.fallback.server_error"

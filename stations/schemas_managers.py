@@ -3,8 +3,9 @@
 import datetime
 from typing import Annotated, Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
 
 from stations import vocabulary as vocab
 from stations.schemas import Coordsys, Latitude, Longitude, PhotoOut, StationDetailOut
@@ -14,9 +15,33 @@ Kind = Literal["rest_station", "driver_home", "charging_point"]
 # "removed" is not settable: DELETE removes a station.
 Status = Literal["open", "temporarily_closed", "closed", "planned"]
 
-Text200 = Annotated[str, Field(max_length=200)]
-Text64 = Annotated[str, Field(max_length=64)]
+
+def _without_nul(text: str) -> str:
+    # PostgreSQL refuses NUL in text (and SQLite would keep it): refuse it on both, up front.
+    if "\x00" in text:
+        raise ValueError("must not contain NUL (\\x00) characters")
+    return text
+
+
+NoNul = AfterValidator(_without_nul)
+Text200 = Annotated[str, Field(max_length=200), NoNul]
+Text64 = Annotated[str, Field(max_length=64), NoNul]
 Adcode = Annotated[str, Field(max_length=6, pattern=r"^(\d{6})?$")]
+
+
+def _storable_instant(value: datetime.datetime) -> datetime.datetime:
+    """The databases keep datetimes in UTC, where Python's years 1-9999 apply: beyond them SQLite's
+    adapter overflows, and PostgreSQL stores year 10000 that psycopg then cannot read back.
+    A naive value is local time (TIME_ZONE), as Django will take it."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.get_default_timezone())
+    try:
+        aware.astimezone(datetime.timezone.utc)
+    except OverflowError:
+        raise ValueError("must lie between years 1 and 9999 in UTC") from None
+    return value
+
+
+StorableDatetime = Annotated[datetime.datetime, AfterValidator(_storable_instant)]
 
 
 def _check_amenities(codes: list[str] | None) -> list[str] | None:
@@ -53,20 +78,20 @@ class _StationFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name_en: Text200 | None = None
-    address: Annotated[str, Field(max_length=300)] | None = None
+    address: Annotated[str, Field(max_length=300), NoNul] | None = None
     city: Text64 | None = None
     city_adcode: Adcode | None = None
     district: Text64 | None = None
     district_adcode: Adcode | None = None
     amenities: list[str] | None = Field(None, description="Amenity codes (see /api/v1/meta); replaces the set.")
-    opening_hours: Annotated[str, Field(max_length=255)] | None = Field(
+    opening_hours: Annotated[str, Field(max_length=255), NoNul] | None = Field(
         None, description="OpenStreetMap opening_hours, e.g. '24/7' or 'Mo-Fr 08:00-20:00'; empty = unknown."
     )
     phone: Text64 | None = None
     operator: Text200 | None = None
     charging: ChargingIn | None = None
     eligible_workers: list[str] | None = Field(None, description="Worker-type codes, or ['all'].")
-    last_verified_at: datetime.datetime | None = None
+    last_verified_at: StorableDatetime | None = None
 
     _amenities = field_validator("amenities")(_check_amenities)
     _workers = field_validator("eligible_workers")(_check_workers)
@@ -74,13 +99,13 @@ class _StationFields(Schema):
 
 
 class StationIn(_StationFields):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200), NoNul]
     kind: Kind
     lat: Latitude
     lon: Longitude
     coordsys: Coordsys = Field("wgs84", description="System of lat/lon (and of the coordinates in the answer).")
     status: Status = "open"
-    external_id: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+    external_id: Annotated[str, Field(min_length=1, max_length=100), NoNul] | None = Field(
         None, description="Your system's id for the station; generated when absent."
     )
 
@@ -88,7 +113,7 @@ class StationIn(_StationFields):
 class StationPatch(_StationFields):
     """Only the fields sent are changed. lat and lon go together."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200), NoNul] | None = None
     kind: Kind | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
@@ -142,7 +167,7 @@ class ManagedPageOut(Schema):
 
 
 class ListQueryIn(Schema):
-    updated_since: datetime.datetime | None = Field(None, description="Only stations changed at or after this time (ISO 8601).")
+    updated_since: StorableDatetime | None = Field(None, description="Only stations changed at or after this time (ISO 8601).")
     limit: int = Field(100, ge=1, le=500)
     cursor: str | None = None
     coordsys: Coordsys = "wgs84"
@@ -150,8 +175,8 @@ class ListQueryIn(Schema):
 
 class BatchOperationIn(Schema):
     op: Literal["create", "update", "close", "remove"]
-    external_id: Annotated[str, Field(min_length=1, max_length=100)]
-    source: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+    external_id: Annotated[str, Field(min_length=1, max_length=100), NoNul]
+    source: Annotated[str, Field(min_length=1, max_length=100), NoNul] | None = Field(
         None, description="Defaults to your organisation's source (org:<name>)."
     )
     version: int | None = Field(None, ge=1, description="Required for update/close/remove: the version it is based on.")

@@ -10,6 +10,13 @@ def not_found(request: HttpRequest, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request: HttpRequest, exception=None):
+    """Requests Django refuses while reading them (a malformed multipart body, too many fields)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"the request could not be read: {exception}"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request: HttpRequest):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "internal error; it has been logged"}, status=500)

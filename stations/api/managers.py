@@ -125,7 +125,7 @@ def revert(request: HttpRequest, response: HttpResponse, station_id: Path[int], 
 
 @router.post(
     "/imports",
-    response={200: ImportOut, 400: ImportRejectedOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: ImportOut, 400: ImportRejectedOut | ErrorOut, 401: ErrorOut, 403: ErrorOut},
     summary="Upload a CSV, XLSX or GeoJSON of stations",
 )
 def upload(

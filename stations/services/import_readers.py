@@ -110,6 +110,8 @@ def _read_csv(stream: BinaryIO, encoding: str) -> Table:
         raise ImportFileError("the CSV file is empty; it needs a header row") from None
     except UnicodeDecodeError:
         raise ImportFileError(_NOT_UTF8) from None
+    except csv.Error as exc:  # e.g. a field over csv's 131,072-character limit
+        raise ImportFileError(f"the CSV header is malformed: {exc}") from None
     columns = [name.strip() for name in header]
     if len(set(columns)) != len(columns):
         duplicates = sorted({c for c in columns if columns.count(c) > 1})

@@ -228,6 +228,10 @@ def _datetime(text: str) -> datetime.datetime | None:
         raise RowRejected(f"last_verified_at {text!r} is not an ISO 8601 date/time like 2026-11-01T10:00:00+08:00")
     if value.tzinfo is None:
         value = value.replace(tzinfo=STATION_TZ)  # local time of the stations
+    try:
+        value.astimezone(datetime.UTC)  # stored in UTC: past year 9999 (or before 1) it cannot be
+    except OverflowError:
+        raise RowRejected(f"last_verified_at {text!r} must lie between years 1 and 9999 in UTC") from None
     return value
 
 
@@ -236,6 +240,9 @@ def validate_row(raw: dict, options: RowOptions) -> StationValues:
     RowRejected with a reason that says what to fix."""
     if ROW_ERROR in raw:  # the reader could not trust the row (e.g. an unsaved XLSX formula)
         raise RowRejected(raw[ROW_ERROR])
+    for column, text in raw.items():
+        if "\x00" in text:  # PostgreSQL refuses NUL in text; SQLite would keep it
+            raise RowRejected(f"{column} contains a NUL (\\x00) character; remove it")
     name = raw.get("name", "")
     if not name:
         raise RowRejected("name is empty")

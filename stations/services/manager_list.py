@@ -27,8 +27,9 @@ def _decode(cursor: str) -> tuple[datetime.datetime, int]:
         stamp = datetime.datetime.fromisoformat(text)
         if not isinstance(station_id, int) or stamp.tzinfo is None:
             raise ValueError
+        stamp.astimezone(datetime.timezone.utc)  # OverflowError past year 9999 (or before 1) in UTC
         return stamp, station_id
-    except (ValueError, TypeError, binascii.Error, UnicodeError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeError):
         raise BadRequest("cursor is not valid: pass the `next` value of the previous page unchanged") from None
 
 

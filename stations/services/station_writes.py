@@ -73,7 +73,9 @@ def expected_version(if_match: str | None, body_version: int | None) -> int:
     header_version = None
     if if_match is not None:
         text = if_match.strip().removeprefix("W/").strip('"').strip()
-        if not text.isdigit():
+        # isascii: "²" is a digit to isdigit() but not to int(); 19 digits reach past any version
+        # and keep int() far from its 4,300-digit limit.
+        if not (text.isascii() and text.isdigit() and len(text) <= 19):
             raise BadRequest(f'If-Match must be the station\'s version, e.g. If-Match: "3"; got {if_match!r}')
         header_version = int(text)
     if header_version is not None and body_version is not None and header_version != body_version:

@@ -45,3 +45,12 @@ def test_it_answers_the_api_without_sessions_users_or_cookies():
 
 def test_it_still_satisfies_the_admins_middleware_checks():
     assert [message.id for message in checks.run_checks() if message.id.startswith("admin.")] == []
+
+
+def test_it_answers_an_unsupported_method_on_the_api_with_json():
+    # found by fuzzing: ninja's 405 body was the plain text "Method not allowed"
+    response = Client().put("/api/v1/stations/nearest?lat=22.5&lon=114")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json() == {"detail": "method PUT is not allowed on /api/v1/stations/nearest; allowed: GET"}
