@@ -493,15 +493,22 @@ def main() -> None:
         print(f"batch: POST {BATCH_URL} through django.test.Client (Django's WSGI handler, no socket), {batch_note}")
     if args.only != "batch":
         print(f"import: {args.rows:,}-row CSV inside {CITY}; import_stations timed as a whole process (start-up included), uploads as the request")
+    print("every run's outcome was checked (counts, versions, history rows); the first batch of each kind is the slowest (cold caches)")
     print(f"{'what':<34} {'rows/ops':>9} {'median s':>9} {'per s':>8} {'peak RSS':>9}  runs (s); notes")
     for label, n, median_s, times, rss, note in table:
         runs_text = ", ".join(f"{t:.2f}" for t in times)
         print(f"{label:<34} {n:>9,} {median_s:>9.2f} {n / median_s:>8,.0f} {rss / 1024:>5.0f} MiB  {runs_text}; {note}")
+    # The targets are set for SQLite at the default sizes; elsewhere the lines only compare.
+    judged = not args.postgres and args.ops == 1000 and args.rows == 100_000
     for label, n, median_s, *_ in table:
         if label.startswith("batch"):
-            print(f"target: 1,000-op batch <= 2 s (SQLite): {label} median {median_s:.2f} s -> {'met' if median_s <= 2 else 'MISSED'}")
+            limit_s, target = 2, "1,000-op batch <= 2 s"
         elif label == "import_stations: new" or label.startswith("upload (city"):
-            print(f"target: 100k-row CSV import <= 15 s (SQLite): {label} median {median_s:.2f} s -> {'met' if median_s <= 15 else 'MISSED'}")
+            limit_s, target = 15, "100k-row CSV import <= 15 s"
+        else:
+            continue
+        verdict = ("met" if median_s <= limit_s else "MISSED") if judged else "not judged: the target is for SQLite at the default sizes"
+        print(f"target (SQLite): {target}: {label} median {median_s:.2f} s -> {verdict}")
     reproduce = (
         f".venv/bin/python bench/bench_manage.py --stations {args.stations} --ops {args.ops} --batch-runs {args.batch_runs}"
         f" --rows {args.rows} --import-runs {args.import_runs}"
