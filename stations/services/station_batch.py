@@ -52,12 +52,13 @@ def _stored(actor: Actor, key: str, body_sha256: str) -> dict | None:
 
 
 def _apply_all(actor: Actor, batch: BatchIn) -> dict:
+    known = _known_station_ids(actor, batch)
     results = []
     for index, operation in enumerate(batch.operations):
         outcome = {"index": index, "op": operation.op, "external_id": operation.external_id}
         try:
             with transaction.atomic():  # a savepoint: a refused operation leaves no trace
-                station = _apply(actor, operation)
+                station = _apply(actor, operation, known)
         except _REFUSALS as exc:
             outcome.update(status="rejected", id=None, version=None, detail=_reason(exc))
         else:
@@ -73,7 +74,23 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def _apply(actor: Actor, operation: BatchOperationIn) -> Station:
+def _known_station_ids(actor: Actor, batch: BatchIn) -> dict[tuple[str, str], int]:
+    """{(source, external_id): id} of the existing stations the update/close/remove operations
+    name, in one query per source instead of one per operation (a fifth of a batch's time).
+    Stations created earlier in the same batch are not in it; _apply looks those up itself."""
+    default_source = actor.account.organisation.source_name
+    wanted: dict[str, set[str]] = {}
+    for operation in batch.operations:
+        if operation.op != "create":
+            wanted.setdefault(operation.source or default_source, set()).add(operation.external_id)
+    known = {}
+    for source, external_ids in wanted.items():
+        rows = Station.objects.filter(source=source, external_id__in=external_ids).values_list("external_id", "pk")
+        known.update(((source, external_id), pk) for external_id, pk in rows)
+    return known
+
+
+def _apply(actor: Actor, operation: BatchOperationIn, known: dict[tuple[str, str], int]) -> Station:
     source = operation.source or actor.account.organisation.source_name
     fields = dict(operation.station or {})
     if operation.op == "create":
@@ -82,7 +99,9 @@ def _apply(actor: Actor, operation: BatchOperationIn) -> Station:
         return station_writes.create_station(actor, data.model_dump(), force=force, source=source)
     if operation.version is None:
         raise BadRequest(f"{operation.op} needs the version it is based on (\"version\": N)")
-    existing = Station.objects.filter(source=source, external_id=operation.external_id).values_list("pk", flat=True).first()
+    existing = known.get((source, operation.external_id))
+    if existing is None:
+        existing = Station.objects.filter(source=source, external_id=operation.external_id).values_list("pk", flat=True).first()
     if existing is None:
         raise NotFound(f"no station with external_id {operation.external_id!r} in source {source!r} in your jurisdiction")
     if operation.op == "update":

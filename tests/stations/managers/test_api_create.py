@@ -73,6 +73,17 @@ def test_it_answers_409_with_the_candidate_for_a_near_duplicate(manager_futian):
     assert forced.status_code == 201
 
 
+def test_a_removed_neighbour_is_no_duplicate_but_a_closed_one_is(manager_futian):
+    futian_station(status="removed")
+    closed = futian_station(status="closed", lon=FUTIAN_POINT[0] + 0.0002)  # ~20 m east
+    body = new_station_body((FUTIAN_POINT[0] + 0.0001, FUTIAN_POINT[1]), name="福田区总工会暖心驿站")
+
+    response = manager_futian.post(URL, body, content_type=JSON)
+
+    assert response.status_code == 409
+    assert response.json()["candidate"]["id"] == closed.id
+
+
 def test_it_allows_a_similar_name_of_another_kind_or_further_away(manager_futian):
     futian_station()
     other_kind = new_station_body((FUTIAN_POINT[0] + 0.0001, FUTIAN_POINT[1]), name="福田区总工会暖心驿站", kind="charging_point")

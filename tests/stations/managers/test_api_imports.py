@@ -1,7 +1,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from stations.models import Station, StationChange
+from stations.services.station_state import state_of
 from tests.stations.managers.helpers import futian_station, registry_state
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,16 @@ def test_it_imports_an_xlsx_upload(manager_futian):
 
     assert response.status_code == 200, response.content
     assert Station.objects.get(external_id="FT-X1").phone == "13800138000"
+
+
+def test_an_imported_change_records_who_when_and_the_whole_state(manager_futian):
+    started = timezone.now()
+    upload(manager_futian, HEADER + FUTIAN_ROWS)
+
+    change = StationChange.objects.get(station__external_id="FT-2")
+    station = change.station
+    assert started <= change.changed_at <= timezone.now()
+    assert (change.changed_by, change.organisation_name, change.reverted_change) == (manager_futian.account.user, "福田区", None)
+    assert change.snapshot == state_of(station)
+    assert change.diff == {"name": [None, "福田驿站二"], "kind": [None, "rest_station"], "status": [None, "open"], "lat": [None, 22.542],
+                           "lon": [None, 114.06], "opening_hours": [None, "Mo-Fr 08:00-20:00"], "eligible_workers": [None, ["all"]]}
