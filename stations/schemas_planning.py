@@ -35,12 +35,26 @@ class DistrictCoverageOut(CoverageSummaryOut):
     name: str
 
 
+class NeededStationOut(Schema):
+    id: int
+    sole_weight: float = Field(..., description="Demand weight no other qualifying station reaches: lost if it closed")
+    sole_points: int
+    covered_weight: float
+
+
+class StationImpactOut(Schema):
+    most_needed: list[NeededStationOut] = Field(..., description="Up to 20 stations, most demand they alone cover first")
+    redundant_count: int = Field(..., description="Stations that cover demand, all of it also within reach of another station")
+    redundant: list[int] = Field(..., description="Their ids (the first 200)")
+
+
 class CoverageOut(Schema):
     id: int
     radius_m: float
     overall: CoverageSummaryOut
     districts: list[DistrictCoverageOut]
     gaps: int = Field(..., description="How many H3 cells hold uncovered demand (GET /coverage/{id}/gaps.geojson).")
+    station_impact: StationImpactOut | None
     parameters: dict[str, Any] = Field(..., description="The request as understood (dataset, kinds, at, area, stations counted ...).")
 
 

@@ -229,7 +229,7 @@ def compute_coverage(
     return CoverageResult(
         parameters=parameters,
         area=area,
-        summary={"overall": _summary_json(overall), "districts": districts},
+        summary={"overall": _summary_json(overall), "districts": districts, "station_impact": _impact_json(impacts, [s[0] for s in stations])},
         gaps=[_gap_json(g) for g in gaps],
         station_lon=station_lon,
         station_lat=station_lat,
@@ -237,6 +237,26 @@ def compute_coverage(
         impacts=impacts,
         station_ids=[s[0] for s in stations],
     )
+
+
+MOST_NEEDED_SHOWN = 20
+REDUNDANT_SHOWN = 200
+
+
+def _impact_json(impacts: list[coverage.StationImpact], station_ids: list[int]) -> dict:
+    """The stations a closure would hurt most (demand only they reach) and those whose whole
+    reach another station also covers."""
+    redundant = [station_ids[i.station_index] for i in impacts if i.redundant]
+    return {
+        "most_needed": [
+            {"id": station_ids[i.station_index], "sole_weight": round(i.sole_weight, 3), "sole_points": i.sole_points,
+             "covered_weight": round(i.covered_weight, 3)}
+            for i in impacts[:MOST_NEEDED_SHOWN]
+            if i.sole_weight > 0
+        ],
+        "redundant_count": len(redundant),
+        "redundant": sorted(redundant)[:REDUNDANT_SHOWN],
+    }
 
 
 def store_run(result: CoverageResult, organisation: Organisation, account: Account | None) -> CoverageRun:
@@ -259,6 +279,7 @@ def run_json(run: CoverageRun) -> dict:
         "overall": run.summary["overall"],
         "districts": run.summary["districts"],
         "gaps": sum(1 for g in run.gaps if g["uncovered_weight"] > 0),
+        "station_impact": run.summary.get("station_impact"),
         "parameters": run.parameters,
     }
 

@@ -40,6 +40,15 @@ def test_it_answers_the_contract_for_a_district(planner_shenzhen, demand, statio
         "overall": expected,
         "districts": [{"name": "南山区", **expected}],
         "gaps": 0,
+        # A is reached only by 南山驿站, B only by the daytime station: closing either loses its point.
+        "station_impact": {
+            "most_needed": [
+                {"id": stations["nanshan"].id, "sole_weight": 2.0, "sole_points": 1, "covered_weight": 2.0},
+                {"id": stations["daytime"].id, "sole_weight": 1.0, "sole_points": 1, "covered_weight": 1.0},
+            ],
+            "redundant_count": 0,
+            "redundant": [],
+        },
         "parameters": body["parameters"],
     }
     assert body["parameters"]["kinds"] == ["rest_station"] and body["parameters"]["area"] == "南山区"
@@ -187,3 +196,14 @@ def test_a_district_outside_the_planners_area_is_unknown(planner_nanshan, demand
     assert response.status_code == 400
     assert response.json() == {"detail": "unknown district '福田区'; districts in your area: 南山区"}
     assert not CoverageRun.objects.exists()
+
+
+def test_it_names_stations_whose_reach_is_redundant(planner_shenzhen, demand, stations):
+    from tests.stations.factories import make_station
+
+    twin = make_station(lon=stations["nanshan"].lon, lat=stations["nanshan"].lat + 1e-5, name="南山驿站二")
+    body = post(planner_shenzhen, radius_m=500, kinds=["rest_station"], district="南山区").json()
+    impact = body["station_impact"]
+    # Two stations 1 m apart reach A together: neither alone, both redundant.
+    assert impact["redundant"] == sorted([stations["nanshan"].id, twin.id]) and impact["redundant_count"] == 2
+    assert [s["id"] for s in impact["most_needed"]] == [stations["daytime"].id]
