@@ -121,6 +121,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # Serve straight from the apps' static folders (no collectstatic step needed); collectstatic into
 # STATIC_ROOT still works for a web server or CDN in front.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up if it is missing
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Serve uploaded photos from MEDIA_ROOT through Django (fine for one small deployment; behind
