@@ -36,6 +36,16 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_level_display()})"
 
+    def descendants(self) -> list["Organisation"]:
+        """Every organisation below this one, level by level (a query per level: at most
+        four), each level by adcode then name."""
+        found, frontier = [], [self.pk]
+        while frontier:
+            children = list(Organisation.objects.filter(parent_id__in=frontier).order_by("adcode", "name"))
+            found += children
+            frontier = [child.pk for child in children]
+        return found
+
     @property
     def source_name(self) -> str:
         """The `source` of the stations this organisation creates through the API."""

@@ -7,7 +7,8 @@ from stations.models import Account, Organisation, Station
 from stations.services.jurisdiction import jurisdiction_of
 from stations.services.map_render import station_preview_png
 
-_LEVEL_ORDER = ["district", "city", "province", "national"]
+# Lowest level first: district, city, province, national.
+_LOWEST_FIRST = list(reversed(Organisation.Level.values))
 
 
 def account_of(user) -> Account | None:
@@ -20,22 +21,11 @@ def account_of(user) -> Account | None:
 
 
 def station_ids_in(account: Account) -> list[int]:
-    """Ids of every station inside the account's jurisdiction (a bounding-box query through the
-    spatial index, then the exact polygon test on the candidates)."""
-    jurisdiction = jurisdiction_of(account.organisation)
-    rows = list(jurisdiction.candidates().values_list("pk", "lon", "lat"))
-    if not rows:
-        return []
-    inside = jurisdiction.covers_many([r[1] for r in rows], [r[2] for r in rows])
-    return [row[0] for row, ok in zip(rows, inside) if ok]
+    return jurisdiction_of(account.organisation).station_ids()
 
 
 def organisation_ids_under(organisation: Organisation) -> list[int]:
-    ids, frontier = [organisation.pk], [organisation.pk]
-    while frontier:
-        frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids += frontier
-    return ids
+    return [organisation.pk, *(o.pk for o in organisation.descendants())]
 
 
 def covers(user, lon: float, lat: float) -> bool:
@@ -48,7 +38,7 @@ def covers(user, lon: float, lat: float) -> bool:
 def smallest_organisation_at(lon: float, lat: float) -> Organisation | None:
     """The lowest-level organisation whose boundary holds the point (its district, usually)."""
     candidates = Organisation.objects.filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)
-    for organisation in sorted(candidates, key=lambda o: (_LEVEL_ORDER.index(o.level), o.name)):
+    for organisation in sorted(candidates, key=lambda o: (_LOWEST_FIRST.index(o.level), o.name)):
         if jurisdiction_of(organisation).covers(lon, lat):
             return organisation
     return None

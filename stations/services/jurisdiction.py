@@ -43,6 +43,16 @@ class Jurisdiction:
         return query.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
 
 
+    def station_ids(self) -> list[int]:
+        """Ids of every station inside: the bounding box through the spatial index, then the
+        exact polygon test on those candidates."""
+        rows = list(self.candidates().values_list("pk", "lon", "lat"))
+        if not rows:
+            return []
+        inside = self.covers_many([r[1] for r in rows], [r[2] for r in rows])
+        return [row[0] for row, ok in zip(rows, inside) if ok]
+
+
 def parse_boundary(text: str) -> shapely.Geometry:
     return shape(json.loads(text))
 
@@ -65,13 +75,8 @@ def jurisdiction_of(organisation: Organisation) -> Jurisdiction:
 
 
 def _build(organisation: Organisation) -> Jurisdiction:
-    boundaries = [organisation.boundary_geojson]
-    frontier = [organisation.pk]
-    while frontier:  # descendants, level by level (a few queries: levels are at most four deep)
-        children = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", "boundary_geojson"))
-        boundaries += [text for _, text in children]
-        frontier = [pk for pk, _ in children]
-    geometry = shapely.union_all([parse_boundary(text) for text in boundaries])
+    members = [organisation, *organisation.descendants()]
+    geometry = shapely.union_all([parse_boundary(member.boundary_geojson) for member in members])
     shapely.prepare(geometry)
     return Jurisdiction(organisation.pk, organisation.name, geometry, tuple(geometry.bounds))
 

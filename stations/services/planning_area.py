@@ -50,18 +50,9 @@ class Area:
         }
 
 
-def _descendants(organisation: Organisation) -> list[Organisation]:
-    found, frontier = [], [organisation.pk]
-    while frontier:  # level by level: at most four levels deep
-        children = list(Organisation.objects.filter(parent_id__in=frontier).order_by("adcode", "name"))
-        found += children
-        frontier = [child.pk for child in children]
-    return found
-
-
 def area_names(organisation: Organisation) -> list[str]:
     """The organisation and its descendants, by level then adcode: the valid district names."""
-    members = [organisation, *_descendants(organisation)]
+    members = [organisation, *organisation.descendants()]
     return [o.name for o in members]
 
 
@@ -94,12 +85,12 @@ def resolve_area(
         roots = _roots()
         if not roots:
             raise BadRequest("no organisations are loaded; run load_jurisdictions (or load_demo) first")
-        allowed = {o.name: o for root in roots for o in [root, *_descendants(root)]}
+        allowed = {o.name: o for root in roots for o in [root, *root.descendants()]}
         whole = shapely.union_all([jurisdiction_of(root).geometry for root in roots])
         rows = _rows_of(roots[0]) if len(roots) == 1 else [District(r.name, jurisdiction_of(r).geometry) for r in roots]
         scope_name = roots[0].name if len(roots) == 1 else "all loaded organisations"
     else:
-        allowed = {o.name: o for o in [scope, *_descendants(scope)]}
+        allowed = {o.name: o for o in [scope, *scope.descendants()]}
         whole = jurisdiction_of(scope).geometry
         rows = _rows_of(scope)
         scope_name = scope.name
