@@ -12,6 +12,8 @@ Every function takes and returns ``(lon, lat)`` in degrees.
 import math
 from collections.abc import Callable
 
+import shapely
+
 from geodata.errors import InvalidCoordinate
 
 COORDSYS = ("wgs84", "gcj02", "bd09")
@@ -147,6 +149,14 @@ def to_wgs84(lon: float, lat: float, coordsys: str) -> tuple[float, float]:
 def from_wgs84(lon: float, lat: float, coordsys: str) -> tuple[float, float]:
     """Convert a WGS-84 point to ``coordsys``."""
     return _FROM_WGS84[check_coordsys(coordsys)](lon, lat)
+
+
+def geometry_to_wgs84(geometry: shapely.Geometry, coordsys: str) -> shapely.Geometry:
+    """A shapely geometry given in ``coordsys``, converted vertex by vertex to WGS-84."""
+    if check_coordsys(coordsys) == "wgs84":
+        return geometry
+    to = _TO_WGS84[coordsys]
+    return shapely.transform(geometry, lambda xy: [to(x, y) for x, y in xy])
 
 
 def check_lon_lat(lon: float, lat: float) -> None:

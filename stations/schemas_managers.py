@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
 
 from stations import vocabulary as vocab
-from stations.schemas import Coordsys, Latitude, Longitude, PhotoOut, StationDetailOut
+from stations.schemas import Coordsys, Latitude, Longitude, StationDetailOut
 from stations.services.hours import hours_error
 
 Kind = Literal["rest_station", "driver_home", "charging_point"]

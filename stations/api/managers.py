@@ -9,7 +9,7 @@ from ninja import File, Form, Header, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from stations.api.auth import manager_auth
-from stations.schemas import Coordsys, ErrorOut
+from stations.schemas import Coordsys, ErrorOut, PhotoOut
 from stations.schemas_managers import (
     BatchIn,
     BatchOut,
@@ -22,7 +22,6 @@ from stations.schemas_managers import (
     ManagedPageOut,
     ManagedStationOut,
     PhotoOrderIn,
-    PhotoOut,
     StationIn,
     StationPatch,
 )

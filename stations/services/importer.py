@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import shapely
 from django.db import transaction
 from shapely import unary_union
 from shapely.geometry import shape
 from shapely.prepared import prep
 
-from geodata.coords import COORDSYS, check_coordsys, to_wgs84
+from geodata.coords import COORDSYS, check_coordsys, geometry_to_wgs84
 from stations.errors import BadRequest
 from stations.models import Station
 from stations.services.import_readers import ImportFileError, Table
@@ -134,8 +133,7 @@ def load_boundary(path: Path, default_coordsys: str):
         raise ImportFileError(
             f"the --within boundary says its coord_system is {declared!r}; expected one of WGS-84, GCJ-02, BD-09"
         )
-    if coordsys != "wgs84":
-        geometry = shapely.transform(geometry, lambda xy: [to_wgs84(x, y, coordsys) for x, y in xy])
+    geometry = geometry_to_wgs84(geometry, coordsys)
     return prep(geometry)
 
 

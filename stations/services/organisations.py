@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import mapping, shape
 
-from geodata.coords import check_coordsys, to_wgs84
+from geodata.coords import check_coordsys, geometry_to_wgs84
 from stations.errors import BadRequest
 from stations.models import Account, ApiToken, Organisation
 from stations.services.importer import coordsys_of
@@ -65,8 +65,7 @@ def read_boundaries(path: Path, coordsys: str, level: str | None = None, parent:
             raise BadRequest(f"feature {number} ({name}): unreadable geometry ({exc})") from None
         if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
             raise BadRequest(f"feature {number} ({name}): the geometry must be a Polygon or MultiPolygon, got {geometry.geom_type}")
-        if coordsys != "wgs84":
-            geometry = shapely.transform(geometry, lambda xy: [to_wgs84(x, y, coordsys) for x, y in xy])
+        geometry = geometry_to_wgs84(geometry, coordsys)
         if not geometry.is_valid:
             geometry = shapely.make_valid(geometry)
         features.append(_Feature(name, feature_level, props.get("parent") or parent, str(props.get("adcode") or ""), geometry))

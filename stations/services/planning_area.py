@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import shapely
 from shapely.geometry import mapping, shape
 
-from geodata.coords import check_coordsys, to_wgs84
+from geodata.coords import check_coordsys, geometry_to_wgs84
 from stations.errors import BadRequest
 from stations.models import Organisation
 from stations.services.jurisdiction import jurisdiction_of, parse_boundary
@@ -152,7 +152,7 @@ def parse_polygon(polygon, coordsys: str) -> shapely.Geometry:
     if geometry.area == 0:
         raise BadRequest("polygon is empty (no area); give at least 3 distinct corners")
     if coordsys != "wgs84":
-        geometry = shapely.transform(geometry, lambda xy: [to_wgs84(x, y, coordsys) for x, y in xy])
+        geometry = geometry_to_wgs84(geometry, coordsys)
         if not geometry.is_valid:
             geometry = shapely.make_valid(geometry)
     return geometry

@@ -265,3 +265,14 @@ def test_it_offsets_by_hundreds_of_metres_not_kilometres(point):
     # constant or a conversion that silently does nothing.
     assert 1 < _m(point, wgs84_to_gcj02(*point)) < 1_000
     assert 700 < _m(point, gcj02_to_bd09(*point)) < 1_100
+
+
+def test_geometry_to_wgs84_converts_every_vertex_and_leaves_wgs84_alone():
+    from shapely.geometry import Polygon
+
+    from geodata.coords import geometry_to_wgs84, to_wgs84
+
+    square = Polygon([(114.0, 22.5), (114.1, 22.5), (114.1, 22.6), (114.0, 22.5)])
+    assert geometry_to_wgs84(square, "wgs84") is square
+    converted = geometry_to_wgs84(square, "gcj02")
+    assert list(converted.exterior.coords) == [to_wgs84(x, y, "gcj02") for x, y in square.exterior.coords]
