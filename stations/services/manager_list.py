@@ -33,6 +33,11 @@ def _decode(cursor: str) -> tuple[datetime.datetime, int]:
         raise BadRequest("cursor is not valid: pass the `next` value of the previous page unchanged") from None
 
 
+def _after(updated_at: datetime.datetime, station_id: int) -> Q:
+    """Rows after (updated_at, id) in the list's order."""
+    return Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, id__gt=station_id)
+
+
 def page(account: Account, updated_since: datetime.datetime | None, limit: int, cursor: str | None, coordsys: str) -> dict:
     jurisdiction = jurisdiction_of(account.organisation)
     query = jurisdiction.candidates().prefetch_related("photos").order_by("updated_at", "id")
@@ -42,12 +47,11 @@ def page(account: Account, updated_since: datetime.datetime | None, limit: int, 
         query = query.filter(updated_at__gte=updated_since)
     if cursor:
         stamp, last_id = _decode(cursor)
-        query = query.filter(Q(updated_at__gt=stamp) | Q(updated_at=stamp, id__gt=last_id))
+        query = query.filter(_after(stamp, last_id))
     results, last = [], None
     while len(results) < limit:
-        batch = list(query[: limit * _READ_FACTOR]) if last is None else list(
-            query.filter(Q(updated_at__gt=last.updated_at) | Q(updated_at=last.updated_at, id__gt=last.id))[: limit * _READ_FACTOR]
-        )
+        rest = query if last is None else query.filter(_after(last.updated_at, last.id))
+        batch = list(rest[: limit * _READ_FACTOR])
         if not batch:
             break
         inside = jurisdiction.covers_many([s.lon for s in batch], [s.lat for s in batch])

@@ -55,37 +55,28 @@ def nearest_stations(query: NearestQuery) -> dict:
     filters = query.filters
     k = query.k
     start_m = start_radius_m(lon, lat, k, filters)
-    if accept is None and ranked_search_supported():
+    two_phases = False
+    if accept is not None:
+        # "Open now" is decided in Python for every candidate, so candidates come whole.
+        def fetch(ranges, bounds):
+            return fetch_in_ranges(ranges, filters, COLUMNS, bounds)
+    elif ranked_search_supported():
         # SQLite ranks the candidates and returns the k nearest whole rows: one statement per round.
         def fetch(ranges, bounds):
             return fetch_nearest_in_ranges(ranges, filters, bounds, lon, lat, k)
-
-        hits = geo_nearest.nearest(lon, lat, k, fetch, radius_m=query.radius_m, start_radius_m=start_m)
-    elif accept is None:
+    else:
         # The search reads only the covering index and loads whole rows for the k winners
         # afterwards: cheaper than reading every candidate's row.
-        hits = geo_nearest.nearest(
-            lon,
-            lat,
-            k,
-            lambda ranges, bounds: fetch_in_ranges(ranges, filters, CANDIDATE_COLUMNS, bounds),
-            radius_m=query.radius_m,
-            start_radius_m=start_m,
-        )
+        two_phases = True
+
+        def fetch(ranges, bounds):
+            return fetch_in_ranges(ranges, filters, CANDIDATE_COLUMNS, bounds)
+
+    hits = geo_nearest.nearest(lon, lat, k, fetch, radius_m=query.radius_m, accept=accept, start_radius_m=start_m)
+    if two_phases:
         rows = fetch_by_ids([hit.id for hit in hits])
         # A station deleted between the two reads is simply left out.
         hits = [geo_nearest.Hit(hit.distance_m, rows[hit.id]) for hit in hits if hit.id in rows]
-    else:
-        # "Open now" is decided in Python for every candidate, so candidates come whole.
-        hits = geo_nearest.nearest(
-            lon,
-            lat,
-            k,
-            lambda ranges, bounds: fetch_in_ranges(ranges, filters, COLUMNS, bounds),
-            radius_m=query.radius_m,
-            accept=accept,
-            start_radius_m=start_m,
-        )
     results = []
     for hit in hits:
         row = hit.row

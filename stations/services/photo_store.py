@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from stations.errors import BadRequest, NotFound
 from stations.models import Station, StationPhoto
-from stations.services.photos import process_photo, photo_storage_names
+from stations.services.photos import check_upload_size, photo_storage_names, process_photo
 
 
 def photo_json(photo: StationPhoto) -> dict:
@@ -32,10 +32,12 @@ def _storage_save(name: str, content: bytes) -> str:
 
 
 @transaction.atomic
-def add_photo(station: Station, data: bytes, user) -> StationPhoto:
-    """Verify, clean (EXIF orientation applied, all metadata stripped) and store a photo with
-    its thumbnail, last in the station's order. Raises PhotoRejected with what to fix."""
-    processed = process_photo(data)
+def add_photo(station: Station, upload, user) -> StationPhoto:
+    """Verify, clean (EXIF orientation applied, all metadata stripped) and store an uploaded
+    photo with its thumbnail, last in the station's order. Raises PhotoRejected with what to
+    fix; a file over the limit is refused before it is read."""
+    check_upload_size(upload.size)
+    processed = process_photo(upload.read())
     full_name, thumb_name = photo_storage_names(station.pk, uuid.uuid4())
     full_name = _storage_save(full_name, processed.full)
     thumb_name = _storage_save(thumb_name, processed.thumb)

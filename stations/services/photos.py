@@ -80,13 +80,18 @@ class ProcessedPhoto:
     extension: str = EXTENSION
 
 
+def check_upload_size(size_bytes: int) -> None:
+    """PhotoRejected over 10 MB; callers with a file object check before reading it."""
+    if size_bytes > MAX_UPLOAD_BYTES:
+        raise PhotoRejected(
+            f"the photo is {size_bytes} bytes; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB ({MAX_UPLOAD_BYTES} bytes)"
+        )
+
+
 def process_photo(data: bytes) -> ProcessedPhoto:
     """A full-size image (long side <= FULL_MAX_PX) and a thumbnail (<= THUMB_MAX_PX) of an
     uploaded JPEG, PNG or WebP, upright and without metadata; PhotoRejected on anything else."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise PhotoRejected(
-            f"the photo is {len(data)} bytes; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB ({MAX_UPLOAD_BYTES} bytes)"
-        )
+    check_upload_size(len(data))
     if not data:
         raise PhotoRejected(f"the photo is empty; send a {ALLOWED} image")
     image = _open(data)

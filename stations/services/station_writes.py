@@ -21,13 +21,14 @@ from stations import vocabulary as vocab
 from stations.errors import BadRequest, Conflict, Forbidden, NotFound, PreconditionRequired
 from stations.models import Account, Station, StationChange
 from stations.services.hours import now_in_china
+from stations.services.import_rows import SYSTEM_NAMES
 from stations.services.jurisdiction import jurisdiction_of
+from stations.services.photo_store import photos_json
 from stations.services.station_json import detail_json
 from stations.services.station_state import apply_state, diff_states, state_of
 
 DUPLICATE_RADIUS_M = 30.0
 NAME_SIMILARITY = 0.6
-SYSTEM_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 # Every status but "removed" (vocab.STATUSES does not list it).
 _LIVE_STATUSES = frozenset(term.code for term in vocab.STATUSES)
 _SIMPLE_FIELDS = (
@@ -58,8 +59,6 @@ def visible_station(account: Account, station_id: int, *, lock: bool = False) ->
 
 
 def station_out(station: Station, coordsys: str = "wgs84") -> dict:
-    from stations.services.photo_store import photos_json  # photos belong to the station's answer
-
     body = detail_json(station, coordsys, now_in_china())
     body["photos"] = photos_json(station)
     return body
