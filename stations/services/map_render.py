@@ -9,12 +9,8 @@ project: convert GCJ-02 boundaries with ``geodata.coords.to_wgs84`` first). The 
 equirectangular with longitudes scaled by cos(mid-latitude): at city scale (< ~100 km) shapes
 and distances look right (error well under 1 %), north is up and east is right.
 
-Fonts: titles and labels are Chinese. ``map_font()`` looks, in order, at the ``MAP_FONT_PATH``
-environment variable (a .ttf/.otf/.ttc file), the ``noto-cjk-sans-otc`` package (Noto Sans CJK,
-SIL OFL 1.1, pinned in requirements.txt), fontconfig's Chinese fonts (``fc-list :lang=zh``) and a
-few common paths. Without any CJK font it falls back to Pillow's built-in font: characters that
-font lacks are left out (never drawn as boxes), a warning is logged once, and every map says
-so in its bottom-right corner.
+Titles and labels are Chinese; stations.services.map_fonts picks the font (MAP_FONT_PATH, the
+bundled Noto Sans CJK, fontconfig, ...). Without a CJK font every map says so in its corner.
 
 Public API: ``MapCanvas``, ``MarkerStyle``, ``Swatch``, ``RampKey``, ``colour_ramp``,
 ``label_point``, ``station_preview_png``, ``planning_map_png``, ``map_font``, ``STATION_STYLES``,
@@ -26,20 +22,18 @@ from __future__ import annotations
 import io
 import logging
 import math
-import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 import numpy as np
 import shapely
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from geodata.distance import haversine_m
 from geodata.errors import InvalidCoordinate
+from stations.services.map_fonts import FontChoice, drawable_text, font_at, map_font  # noqa: F401 (FontChoice: part of this module's API)
 
 log = logging.getLogger(__name__)
 
@@ -154,142 +148,6 @@ def colour_ramp(value: float, vmax: float, alpha: int = 255) -> RGBA:
     f = t - i
     a, b = YLORRD_7[i], YLORRD_7[i + 1]
     return (*(round(a[k] + (b[k] - a[k]) * f) for k in range(3)), alpha)
-
-
-# ---------------------------------------------------------------------------------------------
-# Fonts
-
-
-@dataclass(frozen=True)
-class FontChoice:
-    """The font maps are drawn with. ``path`` is None for Pillow's built-in font."""
-
-    path: str | None
-    index: int
-    source: str  # "MAP_FONT_PATH", "noto-cjk-sans-otc", "fontconfig", "common path" or "built-in"
-    cjk: bool
-
-
-_COMMON_CJK_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-)
-_PROBE = "南山区服务半径"
-
-
-def _glyph_signature(font, ch: str) -> tuple:
-    mask = font.getmask(ch)
-    return mask.size, bytes(mask)
-
-
-def _covers(font, text: str) -> bool:
-    notdef = _glyph_signature(font, "\U0010ffff")
-    return all(_glyph_signature(font, ch) != notdef for ch in text)
-
-
-def _simplified_chinese_index(path: str) -> int:
-    """The face of a collection (.ttc) that is Simplified Chinese, else 0 (Noto's SC is 2)."""
-    for index in range(16):
-        try:
-            family = ImageFont.truetype(path, 12, index=index).getname()[0]
-        except OSError:
-            break
-        if family.endswith((" SC", " CN")) or "GB" in family or family.startswith("WenQuanYi"):
-            return index
-    return 0
-
-
-def _usable(path: str, index: int | None = None) -> tuple[int, bool] | None:
-    """(face index, covers Chinese) for a font file, or None when it cannot be opened."""
-    try:
-        index = _simplified_chinese_index(path) if index is None else index
-        font = ImageFont.truetype(path, 16, index=index)
-    except OSError:
-        return None
-    return index, _covers(font, _PROBE)
-
-
-def _fontconfig_candidates() -> list[tuple[str, int]]:
-    try:
-        out = subprocess.run(
-            ["fc-list", ":lang=zh-cn", "file", "index"], capture_output=True, text=True, timeout=5, check=False
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    found = []
-    for line in out.splitlines():
-        path, _, rest = line.partition(":")
-        index = int(rest.split("index=")[1].strip(" :")) if "index=" in rest else 0
-        found.append((path.strip(), index))
-    # Sans faces first (they read better small), Simplified Chinese first.
-    found.sort(key=lambda pi: ("Serif" in pi[0] or "Mono" in pi[0], "Sans" not in pi[0], pi))
-    return found
-
-
-@lru_cache(maxsize=8)
-def map_font(font_path: str | None = None) -> FontChoice:
-    """Find the font to draw map text with (see the module docstring for the search order).
-
-    ``font_path`` overrides the ``MAP_FONT_PATH`` environment variable. A path that is missing
-    or not a font is logged and skipped, so a typo degrades the labels but never breaks a map.
-    """
-    wanted = font_path if font_path is not None else os.environ.get("MAP_FONT_PATH", "")
-    if wanted:
-        got = _usable(wanted)
-        if got is None:
-            log.warning("MAP_FONT_PATH=%r is not a readable TrueType/OpenType font; looking elsewhere", wanted)
-        else:
-            if not got[1]:
-                log.warning("MAP_FONT_PATH=%r has no Chinese glyphs: Chinese labels will be left out", wanted)
-            return FontChoice(wanted, got[0], "MAP_FONT_PATH", got[1])
-    try:
-        import noto_cjk_sans_otc  # Noto Sans CJK (SIL OFL 1.1), see requirements.txt
-
-        got = _usable(str(noto_cjk_sans_otc.FONT_PATH))
-        if got and got[1]:
-            return FontChoice(str(noto_cjk_sans_otc.FONT_PATH), got[0], "noto-cjk-sans-otc", True)
-    except ImportError:
-        pass
-    for path, index in _fontconfig_candidates():
-        got = _usable(path, index)
-        if got and got[1]:
-            return FontChoice(path, index, "fontconfig", True)
-    for path in _COMMON_CJK_PATHS:
-        if os.path.exists(path):
-            got = _usable(path)
-            if got and got[1]:
-                return FontChoice(path, got[0], "common path", True)
-    log.warning(
-        "no CJK font found: maps are drawn with Pillow's built-in font and Chinese text is left out. "
-        "Install noto-cjk-sans-otc (requirements.txt) or set MAP_FONT_PATH to a .ttf/.otf/.ttc with Chinese."
-    )
-    return FontChoice(None, 0, "built-in", False)
-
-
-@lru_cache(maxsize=64)
-def _font(choice: FontChoice, size_px: int):
-    if choice.path is None:
-        return ImageFont.load_default(size_px)
-    return ImageFont.truetype(choice.path, size_px, index=choice.index)
-
-
-@lru_cache(maxsize=4096)
-def _drawable(choice: FontChoice, text: str) -> str:
-    """``text`` without the characters the font has no glyph for (never draw tofu boxes)."""
-    if choice.cjk and choice.source != "MAP_FONT_PATH":
-        return text
-    font = _font(choice, 16)
-    notdef = _glyph_signature(font, "\U0010ffff")
-    kept = "".join(ch for ch in text if ch.isspace() or _glyph_signature(font, ch) != notdef)
-    # Tidy what dropping a word leaves: "南山区 · 500 m" -> "· 500 m" -> "500 m".
-    parts = [p.strip() for p in kept.split("·")]
-    return " · ".join(p for p in parts if p)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -566,7 +424,7 @@ class MapCanvas:
             if style.shape == "numbered" and number is not None:
                 text = str(number)
                 size = round(r * (1.25 if len(text) == 1 else 1.0 if len(text) == 2 else 0.8))
-                font = _font(self._font_choice, size)
+                font = font_at(self._font_choice, size)
                 draw.text((x, y + 0.05 * size), text, fill=tuple(style.outline), font=font, anchor="mm")
             return
         if style.shape == "square":
@@ -668,10 +526,10 @@ class MapCanvas:
     # -- overlay drawing (supersampled pixel space) ---------------------------------------------
 
     def _text(self, draw, xy, text, size_px, colour=INK, anchor="la", halo=True, bold=False):
-        text = _drawable(self._font_choice, text)
+        text = drawable_text(self._font_choice, text)
         if not text:
             return None
-        font = _font(self._font_choice, round(size_px * self._ss))
+        font = font_at(self._font_choice, round(size_px * self._ss))
         stroke = 0
         if halo:
             stroke = round(2.2 * self._ss)
@@ -681,10 +539,10 @@ class MapCanvas:
         return draw.textbbox(xy, text, font=font, anchor=anchor, stroke_width=stroke)
 
     def _text_size(self, text, size_px):
-        text = _drawable(self._font_choice, text)
+        text = drawable_text(self._font_choice, text)
         if not text:
             return 0, 0
-        font = _font(self._font_choice, round(size_px * self._ss))
+        font = font_at(self._font_choice, round(size_px * self._ss))
         l, t, r, b = font.getbbox(text)
         return r - l, b - t
 

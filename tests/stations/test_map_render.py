@@ -408,9 +408,9 @@ def test_it_skips_a_bad_map_font_path_with_a_warning(tmp_path, caplog):
 
 def test_it_leaves_out_glyphs_the_built_in_font_lacks():
     builtin = mr.FontChoice(None, 0, "built-in", False)
-    assert mr._drawable(builtin, "南山区 · 服务半径 500 m · 2026-12-01") == "500 m · 2026-12-01"
-    assert mr._drawable(builtin, "驿站") == ""
-    assert mr._drawable(builtin, "Station 7") == "Station 7"
+    assert mr.drawable_text(builtin, "南山区 · 服务半径 500 m · 2026-12-01") == "500 m · 2026-12-01"
+    assert mr.drawable_text(builtin, "驿站") == ""
+    assert mr.drawable_text(builtin, "Station 7") == "Station 7"
 
 
 def test_it_says_on_the_map_when_it_has_no_cjk_font(monkeypatch):
