@@ -9,7 +9,6 @@ from stations.errors import NotFound
 from stations.models import Station
 from stations.services.hours import now_in_china
 from stations.services.nearest import MAX_K, MAX_RADIUS_M
-from stations.services.photo_store import photos_json
 from stations.services.station_json import detail_json
 from stations.services.viewport import MAX_LIMIT
 
@@ -38,9 +37,7 @@ def station_detail(station_id: int, coordsys: str) -> dict:
     station = Station.objects.filter(pk=station_id).exclude(status=Station.Status.REMOVED).first()
     if station is None:
         raise NotFound(f"no station with id {station_id}")
-    body = detail_json(station, coordsys, now_in_china())
-    body["photos"] = photos_json(station)
-    return body
+    return detail_json(station, coordsys, now_in_china())
 
 
 def health() -> dict:

@@ -11,6 +11,7 @@ from geodata.coords import from_wgs84
 from stations import vocabulary as vocab
 from stations.models import Station
 from stations.services import hours
+from stations.services.photo_store import photos_json
 from stations.services.search_sql import ADDRESS, AMENITY_MASK, ID, KIND, LAT, LON, NAME, OPENING_HOURS, STATUS
 
 COORD_DECIMALS = 7  # ~1 cm
@@ -38,7 +39,7 @@ def _iso(value: datetime.datetime | None) -> str | None:
 
 
 def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict:
-    """Every public field of a station."""
+    """Every public field of a station, with its photos (one query)."""
     lon, lat = from_wgs84(station.lon, station.lat, coordsys)
     charging = None
     if station.kind == Station.Kind.CHARGING_POINT or station.charging_vehicle:
@@ -75,4 +76,5 @@ def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict
         "updated_at": _iso(station.updated_at),
         "last_verified_at": _iso(station.last_verified_at),
         "version": station.version,
+        "photos": photos_json(station),
     }

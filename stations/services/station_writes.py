@@ -23,7 +23,6 @@ from stations.models import Account, Station, StationChange
 from stations.services.hours import now_in_china
 from stations.services.import_rows import SYSTEM_NAMES
 from stations.services.jurisdiction import jurisdiction_of
-from stations.services.photo_store import photos_json
 from stations.services.station_json import detail_json
 from stations.services.station_state import apply_state, diff_states, state_of
 
@@ -59,9 +58,7 @@ def visible_station(account: Account, station_id: int, *, lock: bool = False) ->
 
 
 def station_out(station: Station, coordsys: str = "wgs84") -> dict:
-    body = detail_json(station, coordsys, now_in_china())
-    body["photos"] = photos_json(station)
-    return body
+    return detail_json(station, coordsys, now_in_china())
 
 
 # -- version preconditions ---------------------------------------------------------------------
