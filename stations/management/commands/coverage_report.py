@@ -1,13 +1,12 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from tqdm import tqdm
 
 from stations import vocabulary as vocab
 from stations.errors import BadRequest
+from stations.management.terminal import progress_bar
 from stations.models import CoverageRun, Organisation
 from stations.services.coverage_export import districts_csv, gaps_geojson
 from stations.services.coverage_map import render_run_png
@@ -47,21 +46,17 @@ class Command(BaseCommand):
             district=options["district"],
             resolution=options["resolution"],
         )
-        # The bar goes to stderr so stdout keeps just the summary line.
-        bar = tqdm(total=len(STEPS), desc="coverage", file=sys.stderr) if self.stdout.isatty() else None
+        with progress_bar(self, total=len(STEPS), desc="coverage") as bar:
 
-        def progress(label: str) -> None:
-            if bar is not None:
-                bar.set_postfix_str(label)
-                bar.update(1)
+            def progress(label: str) -> None:
+                if bar is not None:
+                    bar.set_postfix_str(label)
+                    bar.update(1)
 
-        try:
-            result = compute_coverage(query, scope, progress)
-        except BadRequest as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            if bar is not None:
-                bar.close()
+            try:
+                result = compute_coverage(query, scope, progress)
+            except BadRequest as exc:
+                raise CommandError(str(exc)) from None
         written = []
         if options["csv"]:
             options["csv"].write_text(districts_csv(result.summary), encoding="utf-8")

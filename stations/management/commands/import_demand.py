@@ -1,11 +1,10 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from geodata.coords import COORDSYS
 from stations.errors import BadRequest
+from stations.management.terminal import open_input, progress_bar
 from stations.services.demand_import import DemandImportOptions, import_demand
 from stations.services.import_readers import guess_format, read_table
 
@@ -26,10 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--encoding", default="utf-8-sig", help="text encoding of a CSV (default UTF-8; Excel in China: gb18030)")
 
     def handle(self, *args, path: Path, **options):
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 -- only open()'s own errors mean "cannot read"
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+        handle = open_input(path)
         import_options = DemandImportOptions(
             dataset=options["dataset"],
             coordsys=options["coordsys"],
@@ -39,15 +35,10 @@ class Command(BaseCommand):
             source=options["source"],
             licence=options["licence"],
         )
-        # The bar goes to stderr so stdout keeps just the summary line.
-        bar = tqdm(unit=" rows", desc=path.name, file=sys.stderr) if self.stdout.isatty() else None
         try:
-            with handle:
+            with handle, progress_bar(self, unit=" rows", desc=path.name) as bar:
                 table = read_table(handle, options["format"] or guess_format(path.name), options["encoding"])
                 report = import_demand(table, import_options, progress=bar.update if bar is not None else None)
         except BadRequest as exc:
             raise CommandError(str(exc)) from None
-        finally:
-            if bar is not None:
-                bar.close()
         self.stdout.write(report.summary_line())

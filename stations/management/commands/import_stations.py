@@ -1,12 +1,11 @@
 import os
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from geodata.coords import COORDSYS
 from stations.errors import BadRequest
+from stations.management.terminal import open_input, progress_bar
 from stations.models import Station
 from stations.services.import_readers import FORMATS, guess_format, read_table
 from stations.services.importer import (
@@ -42,11 +41,7 @@ class Command(BaseCommand):
         if options["skip_invalid"] and not os.access(rejects_path.parent, os.W_OK):
             # Checked first: once the import has committed, its rejects must have somewhere to go.
             raise CommandError(f"cannot write the rejects report to {rejects_path}: its folder is missing or read-only")
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 -- only open()'s own errors mean "cannot read"
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
-        with handle:
+        with open_input(path) as handle:
             self._import(path, handle, rejects_path, options)
 
     def _import(self, path: Path, handle, rejects_path: Path, options) -> None:
@@ -63,18 +58,14 @@ class Command(BaseCommand):
             skip_invalid=options["skip_invalid"],
             dry_run=options["dry_run"],
         )
-        # The bar goes to stderr so stdout keeps just the summary line.
-        bar = tqdm(unit=" rows", desc=path.name, file=sys.stderr) if self.stdout.isatty() else None
-        try:
-            report = import_stations(table, import_options, progress=bar.update if bar is not None else None)
-        except ImportAborted as exc:
-            self._print_warnings(exc.report)
-            raise CommandError("\n".join([*self._rejected_rows(exc.report), exc.report.summary_line()])) from None
-        except BadRequest as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            if bar is not None:
-                bar.close()
+        with progress_bar(self, unit=" rows", desc=path.name) as bar:
+            try:
+                report = import_stations(table, import_options, progress=bar.update if bar is not None else None)
+            except ImportAborted as exc:
+                self._print_warnings(exc.report)
+                raise CommandError("\n".join([*self._rejected_rows(exc.report), exc.report.summary_line()])) from None
+            except BadRequest as exc:
+                raise CommandError(str(exc)) from None
         self._print_warnings(report)
         for line in self._rejected_rows(report):
             self.stderr.write(line)
