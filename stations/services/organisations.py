@@ -38,9 +38,12 @@ class _Feature:
     geometry: shapely.Geometry  # WGS-84
 
 
-def read_boundaries(path: Path, coordsys: str, level: str | None = None, parent: str | None = None) -> list[_Feature]:
+def read_boundaries(
+    path: Path, coordsys: str, level: str | None = None, parent: str | None = None, warnings: list[str] | None = None
+) -> list[_Feature]:
     """The organisations of a boundary GeoJSON, converted to WGS-84. ``level``/``parent``
-    fill in features whose properties lack them."""
+    fill in features whose properties lack them; a "coord_system" member that disagrees with
+    ``coordsys`` is added to ``warnings``."""
     check_coordsys(coordsys)
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -48,6 +51,9 @@ def read_boundaries(path: Path, coordsys: str, level: str | None = None, parent:
         raise BadRequest(f"cannot read {str(path)!r} as GeoJSON: {exc}") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise BadRequest(f"{str(path)!r} is not a GeoJSON FeatureCollection")
+    declared = doc.get("coord_system")
+    if warnings is not None and declared and coordsys_of(declared) != coordsys:
+        warnings.append(f"the file says its coord_system is {declared} but --coordsys is {coordsys}")
     features = []
     for number, feature in enumerate(doc["features"], start=1):
         props = (feature or {}).get("properties") or {}
@@ -72,16 +78,6 @@ def read_boundaries(path: Path, coordsys: str, level: str | None = None, parent:
     if not features:
         raise BadRequest(f"{str(path)!r} holds no features")
     return features
-
-
-def declared_coordsys_warning(path: Path, coordsys: str) -> str | None:
-    try:
-        declared = json.loads(Path(path).read_text(encoding="utf-8-sig")).get("coord_system")
-    except (OSError, ValueError, AttributeError):
-        return None
-    if declared and coordsys_of(declared) != coordsys:
-        return f"the file says its coord_system is {declared} but --coordsys is {coordsys}"
-    return None
 
 
 @transaction.atomic

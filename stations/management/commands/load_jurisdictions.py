@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from geodata.coords import COORDSYS
 from stations.errors import BadRequest
-from stations.services.organisations import LEVELS, declared_coordsys_warning, load_organisations, read_boundaries
+from stations.services.organisations import LEVELS, load_organisations, read_boundaries
 
 
 class Command(BaseCommand):
@@ -17,13 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--parent", help="parent organisation of features without a 'parent' property")
 
     def handle(self, *args, path: Path, coordsys: str, level: str | None, parent: str | None, **options):
-        warning = declared_coordsys_warning(path, coordsys)
-        if warning:
-            self.stderr.write(f"warning: {warning}")
+        warnings: list[str] = []
         try:
-            report = load_organisations(read_boundaries(path, coordsys, level, parent))
+            report = load_organisations(read_boundaries(path, coordsys, level, parent, warnings))
         except BadRequest as exc:
             raise CommandError(str(exc)) from None
-        for warning in report.warnings:
+        for warning in warnings + report.warnings:
             self.stderr.write(f"warning: {warning}")
         self.stdout.write(report.summary_line())

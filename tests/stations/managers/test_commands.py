@@ -93,3 +93,8 @@ def test_create_manager_explains_an_unknown_organisation_or_a_taken_name():
     call_command("create_manager", "a", "--organisation", "福田区", stdout=io.StringIO(), stderr=io.StringIO())
     with pytest.raises(CommandError, match="already exists"):
         call_command("create_manager", "a", "--organisation", "福田区", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_it_warns_when_the_file_names_another_coordinate_system():
+    _, err = load(str(SHENZHEN_BOUNDARIES), "--coordsys", "wgs84")
+    assert "the file says its coord_system is GCJ-02 but --coordsys is wgs84" in err
