@@ -18,6 +18,12 @@ KIND_SHARES = (("rest_station", 0.70), ("charging_point", 0.295), ("driver_home"
 HOURS = ("24/7", "Mo-Su 08:00-20:00", "Mo-Fr 09:00-18:00", "")
 AED_BIT = 1 << 13  # stations.vocabulary AMENITIES index of "aed"
 COMMON_MASK = 0b1111_1111_1111  # the first 12 amenities, sampled per station
+# Names and addresses as long as real ones (the demo's are 27-39 bytes of UTF-8 for names; about
+# half the records have an address, ~95 bytes): row and index sizes decide how many pages a search reads.
+ROADS = ("深南大道", "滨河大道", "人民路", "解放路", "建设路", "中山路", "和平路", "科技园路", "新华街", "长江路")
+DISTRICTS = ("福田区", "南山区", "罗湖区", "宝安区", "龙岗区", "龙华区", "光明区")
+KIND_WORDS = {"rest_station": "户外劳动者服务站", "charging_point": "电动车充电站", "driver_home": "司机之家"}
+DATASET_VERSION = 2  # bump when the generated rows change, so stale bench/out databases are rebuilt
 
 
 def use_database(n: int, postgres_url: str | None = None) -> str:
@@ -59,7 +65,8 @@ def ensure_loaded(n: int, seed: int = 42) -> float:
     from stations.models import Station
 
     call_command("migrate", verbosity=0)
-    if Station.objects.count() == n and Station.objects.filter(source=f"bench:{seed}").count() == n:
+    source = f"bench:{seed}:v{DATASET_VERSION}"
+    if Station.objects.count() == n and Station.objects.filter(source=source).count() == n:
         return 0.0
     started = time.perf_counter()
     Station.objects.all().delete()
@@ -72,7 +79,9 @@ def ensure_loaded(n: int, seed: int = 42) -> float:
 
     def rows():
         for i, lon, lat, kind, mask, hours in station_rows(n, seed):
-            yield (i, f"站{i}", "", kind, "open", lat, lon, morton_key(lon, lat), "", "", "", "", "", mask, 63, hours, "", "", "", f"bench:{seed}", str(i), now, now, 1)
+            name = f"{ROADS[i % 10]}{KIND_WORDS[kind]}{i % 97 + 1}号"
+            address = "" if i % 2 else f"广东省深圳市{DISTRICTS[i % 7]}{ROADS[i // 10 % 10]}{i % 997 + 1}号{i % 9 + 1}栋一楼"
+            yield (i, name, "", kind, "open", lat, lon, morton_key(lon, lat), address, "", "", "", "", mask, 63, hours, "", "", "", source, str(i), now, now, 1)
 
     table = Station._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:

@@ -16,6 +16,7 @@ DEFAULT_LEVEL = 13  # cells of 0.044 x 0.022 degrees: about 4.5 x 2.4 km in sout
 _MIN_RADIUS_M = 25.0
 # Aim for a circle holding ~1.6 k points: one round usually suffices, without fetching many more.
 _SAFETY = 1.3
+_MAX_CACHED_BLOCKS = 1 << 18
 
 
 def _compact_bits(v: int) -> int:
@@ -41,13 +42,25 @@ class DensityGrid:
             self._counts[xy] = self._counts.get(xy, 0) + count
         self.total = sum(self._counts.values())
         self._cell_height_m = math.pi * EARTH_RADIUS_M / self._columns
+        # 3 x 3 block sums by centre cell, filled as searches ask: riders come back to the same
+        # few thousand cells, and one look-up is a third of the nine. Bounded, as a cache must be.
+        self._blocks: dict[tuple[int, int], int] = {}
+
+    def _block_count(self, x: int, y: int) -> int:
+        """Points in the 3 x 3 cells centred on cell (x, y)."""
+        count = self._blocks.get((x, y))
+        if count is None:
+            get = self._counts.get
+            count = sum(get((x + dx, y + dy), 0) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+            if len(self._blocks) < _MAX_CACHED_BLOCKS:
+                self._blocks[(x, y)] = count
+        return count
 
     def start_radius_m(self, lon: float, lat: float, k: float) -> float:
         """A radius around (lon, lat) likely to hold a little more than k points."""
         x = int((lon + 180.0) / 360.0 * self._columns)
         y = int((lat + 90.0) / 180.0 * self._columns)
-        get = self._counts.get
-        count = sum(get((x + dx, y + dy), 0) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+        count = self._block_count(x, y)
         cell_width_m = 2 * self._cell_height_m * max(math.cos(math.radians(lat)), 0.01)
         area_m2 = 9 * self._cell_height_m * cell_width_m
         if count == 0:

@@ -4,6 +4,7 @@ All functions take ``(lon, lat)`` pairs in degrees and return metres / degrees.
 """
 
 import math
+from collections.abc import Iterable
 
 # Mean Earth radius R1 = (2a + b) / 3 of WGS-84 (IUGG), in metres; the radius geopy's
 # great_circle uses as well.
@@ -49,3 +50,23 @@ def initial_bearing_deg(lon1: float, lat1: float, lon2: float, lat2: float) -> f
     bearing = math.degrees(math.atan2(y, x)) % 360.0
     # (-0.0 % 360) is 360.0 in floating point for tiny negative values: fold it back.
     return 0.0 if bearing >= 360.0 else bearing
+
+
+def bearings_deg(lon1: float, lat1: float, points: Iterable[tuple[float, float]]) -> list[float]:
+    """``initial_bearing_deg`` from one origin to each ``(lon, lat)`` point, bit for bit the same.
+
+    The origin's trigonometry is computed once, and the loop avoids a call per point: a search
+    answer measures a bearing for each of its stations.
+    """
+    phi1 = lat1 * _RAD
+    cos_phi1 = math.cos(phi1)
+    sin_phi1 = math.sin(phi1)
+    sin, cos, atan2, degrees = math.sin, math.cos, math.atan2, math.degrees
+    out = []
+    for lon2, lat2 in points:
+        phi2 = lat2 * _RAD
+        dlmb = (lon2 - lon1) * _RAD
+        cos_phi2 = cos(phi2)
+        bearing = degrees(atan2(sin(dlmb) * cos_phi2, cos_phi1 * sin(phi2) - sin_phi1 * cos_phi2 * cos(dlmb))) % 360.0
+        out.append(0.0 if bearing >= 360.0 else bearing)
+    return out

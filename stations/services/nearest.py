@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from geodata import nearest as geo_nearest
 from geodata.coords import check_lon_lat, to_wgs84
-from geodata.distance import initial_bearing_deg
+from geodata.distance import bearings_deg
 from stations.services import hours
 from stations.services.density import start_radius_m
 from stations.services.search_sql import (
@@ -20,7 +20,7 @@ from stations.services.search_sql import (
     fetch_nearest_in_ranges,
     ranked_search_supported,
 )
-from stations.services.station_json import summary_json
+from stations.services.station_json import summaries_json
 
 MAX_K = 100
 MAX_RADIUS_M = 50_000.0
@@ -77,11 +77,10 @@ def nearest_stations(query: NearestQuery) -> dict:
         rows = fetch_by_ids([hit.id for hit in hits])
         # A station deleted between the two reads is simply left out.
         hits = [geo_nearest.Hit(hit.distance_m, rows[hit.id]) for hit in hits if hit.id in rows]
-    results = []
-    for hit in hits:
-        row = hit.row
-        result = summary_json(row, query.coordsys, now)
+    rows = [hit.row for hit in hits]
+    results = summaries_json(rows, query.coordsys, now)
+    bearings = bearings_deg(lon, lat, [(row[LON], row[LAT]) for row in rows])
+    for result, hit, bearing in zip(results, hits, bearings):
         result["distance_m"] = round(hit.distance_m, 1)
-        result["bearing_deg"] = round(initial_bearing_deg(lon, lat, row[LON], row[LAT]), 1)
-        results.append(result)
+        result["bearing_deg"] = round(bearing, 1)
     return {"count": len(results), "results": results}

@@ -150,22 +150,26 @@ _RAD = math.pi / 180.0
 
 
 @lru_cache(maxsize=512)
-def _nearest_sql(n_ranges: int, where: str) -> str:
-    # One statement: a VALUES list of key ranges joined to the covering index (one range seek
-    # each, like the UNION ALL of fetch_in_ranges but with a single sort), the k nearest kept,
-    # then their whole rows by primary key.
+def _nearest_sql(n_ranges: int, where: str, answer_in_index: bool) -> str:
+    # One statement: a VALUES list of key ranges joined to a covering index (one range seek
+    # each, like the UNION ALL of fetch_in_ranges but with a single sort), the k nearest kept.
+    # When the index holds whole answer rows (station_status_zkey_idx on SQLite, searched when
+    # no kind is asked for), they come straight from it; otherwise the k winners' rows are
+    # joined by primary key afterwards, so that only k rows are read from the table.
     numbered = itertools.count()
     where = re.sub("%s", lambda _: f"%(f{next(numbered)})s", where)
     prefix = f"{where} AND " if where else ""
     values = ", ".join(f"(%(lo{i})s, %(hi{i})s)" for i in range(n_ranges))
-    columns = ", ".join(f"s.{name.strip()}" for name in COLUMNS.split(","))
-    return (
-        f"SELECT {columns} FROM (SELECT c.id AS id, {_HAVERSINE_SQL} AS d"
+    search = (
         f" FROM (VALUES {values}) AS r JOIN {TABLE} AS c"
         f" ON {prefix}c.zkey BETWEEN r.column1 AND r.column2"
         " AND c.lon BETWEEN %(min_lon)s AND %(max_lon)s AND c.lat BETWEEN %(min_lat)s AND %(max_lat)s"
-        f" ORDER BY d, c.id LIMIT %(k)s) AS w JOIN {TABLE} AS s ON s.id = w.id"
+        f" ORDER BY {_HAVERSINE_SQL}, c.id LIMIT %(k)s"
     )
+    if answer_in_index:
+        return f"SELECT {', '.join(f'c.{name.strip()}' for name in COLUMNS.split(','))}{search}"
+    columns = ", ".join(f"s.{name.strip()}" for name in COLUMNS.split(","))
+    return f"SELECT {columns} FROM (SELECT c.id AS id{search}) AS w JOIN {TABLE} AS s ON s.id = w.id"
 
 
 @lru_cache(maxsize=512)
@@ -189,7 +193,7 @@ def fetch_nearest_in_ranges(
     for i, (lo, hi) in enumerate(ranges):
         params[f"lo{i}"] = lo
         params[f"hi{i}"] = hi
-    return _query_named(_nearest_sql(len(ranges), filters.where()), params)
+    return _query_named(_nearest_sql(len(ranges), filters.where(), not filters.kinds), params)
 
 
 def _query_named(sql: str, params: dict) -> list[tuple]:

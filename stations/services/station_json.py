@@ -19,19 +19,31 @@ COORD_DECIMALS = 7  # ~1 cm
 
 def summary_json(row: tuple, coordsys: str, now: datetime.datetime) -> dict:
     """The short form used in lists (search_sql.COLUMNS row)."""
-    lon, lat = (row[LON], row[LAT]) if coordsys == "wgs84" else from_wgs84(row[LON], row[LAT], coordsys)
-    return {
-        "id": row[ID],
-        "name": row[NAME],
-        "kind": row[KIND],
-        "lat": round(lat, COORD_DECIMALS),
-        "lon": round(lon, COORD_DECIMALS),
-        "address": row[ADDRESS],
-        "amenities": vocab.amenity_codes(row[AMENITY_MASK]),
-        "status": row[STATUS],
-        "open_now": hours.open_now(row[STATUS], row[OPENING_HOURS], now),
-        "opening_hours": row[OPENING_HOURS],
-    }
+    return summaries_json([row], coordsys, now)[0]
+
+
+def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> list[dict]:
+    """``summary_json`` of each row, in one loop: the riders' lists build ten to hundreds at a time."""
+    if coordsys == "wgs84":
+        coords = [(row[LON], row[LAT]) for row in rows]
+    else:
+        coords = [from_wgs84(row[LON], row[LAT], coordsys) for row in rows]
+    amenity_codes, open_now = vocab.amenity_codes, hours.open_now
+    return [
+        {
+            "id": row[ID],
+            "name": row[NAME],
+            "kind": row[KIND],
+            "lat": round(lat, COORD_DECIMALS),
+            "lon": round(lon, COORD_DECIMALS),
+            "address": row[ADDRESS],
+            "amenities": amenity_codes(row[AMENITY_MASK]),
+            "status": row[STATUS],
+            "open_now": open_now(row[STATUS], row[OPENING_HOURS], now),
+            "opening_hours": row[OPENING_HOURS],
+        }
+        for row, (lon, lat) in zip(rows, coords)
+    ]
 
 
 def _iso(value: datetime.datetime | None) -> str | None:

@@ -9,7 +9,7 @@ from geodata.index import box_key_ranges
 from stations.errors import BadRequest
 from stations.services.hours import now_in_china
 from stations.services.search_sql import LAT, LON, ZKEY, Filters, fetch_range_page
-from stations.services.station_json import summary_json
+from stations.services.station_json import summaries_json
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -106,5 +106,5 @@ def stations_in_bbox(
         next_cursor = encode_cursor(last[ZKEY], last[0])
         page = page[:limit]
     now = now_in_china()
-    results = [summary_json(row, coordsys, now) for row in page]
+    results = summaries_json(page, coordsys, now)
     return {"count": len(results), "results": results, "next": next_cursor}

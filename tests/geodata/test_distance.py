@@ -263,3 +263,13 @@ def test_it_measures_back_the_walk_that_geographiclib_takes(lon, lat, bearing, d
 @example(0.0, 0.0, 0.0, 0.0)
 def test_it_keeps_bearings_in_0_to_360(lon1, lat1, lon2, lat2):
     assert 0.0 <= initial_bearing_deg(lon1, lat1, lon2, lat2) < 360.0
+
+
+@settings(max_examples=300)
+@given(
+    origin=st.tuples(st.floats(-180, 180), st.floats(-90, 90)),
+    points=st.lists(st.tuples(st.floats(-180, 180), st.floats(-90, 90)), max_size=12),
+)
+@example(origin=(114.0579, 22.5431), points=[(114.0579, 22.5431), (179.9, 0.0), (-179.9, 0.0), (0.0, 90.0)])
+def test_bearings_from_one_origin_are_bit_for_bit_the_single_bearings(origin, points):
+    assert geodata.distance.bearings_deg(*origin, points) == [initial_bearing_deg(*origin, *point) for point in points]

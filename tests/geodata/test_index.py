@@ -298,3 +298,37 @@ def test_it_covers_the_widest_point_of_caps_that_nearly_reach_a_pole(lon, lat, g
     point = _walk(lon, lat, 360.0 - bearing if west else bearing, radius_m * nudge_m)
     if haversine_m(lon, lat, *point) <= radius_m:
         _assert_covered(lon, lat, radius_m, point)
+
+
+@given(st.integers(0, GRID_SIZE - 1))
+@example(0)
+@example(GRID_SIZE - 1)
+def test_its_bit_spreading_table_agrees_with_the_shift_and_mask_steps(v):
+    assert geodata.index._spread_bits(v) == geodata.index._spread_bits_slow(v)
+
+
+def _reference_box_key_ranges(box, max_ranges):
+    """The rule as first written: the half-size cover, unless the quarter-size one merges into
+    max_ranges or fewer ranges while the half-size one has fewer than max_ranges."""
+    x0, y0 = geodata.index._cell_x(box[0]), geodata.index._cell_y(box[1])
+    x1, y1 = geodata.index._cell_x(box[2]), geodata.index._cell_y(box[3])
+    shift = max(max(x1 - x0, y1 - y0).bit_length() - 1, 0)
+    ranges = geodata.index._block_ranges(x0, y0, x1, y1, shift)
+    if shift > 0 and len(ranges) < max_ranges:
+        finer = geodata.index._block_ranges(x0, y0, x1, y1, shift - 1)
+        if len(finer) <= max_ranges:
+            return finer
+    return ranges
+
+
+@settings(max_examples=500)
+@given(
+    corner=st.tuples(st.floats(-180, 180), st.floats(-90, 90)),
+    size_exp=st.floats(-7, 2.5),
+    aspect=st.floats(0.2, 5),
+    max_ranges=st.sampled_from([1, 2, 3, 4, 8, 16]),
+)
+def test_it_builds_the_finer_cover_first_without_changing_the_answer(corner, size_exp, aspect, max_ranges):
+    width = 10**size_exp
+    box = (corner[0], corner[1], min(180.0, corner[0] + width), min(90.0, corner[1] + width * aspect))
+    assert box_key_ranges(box, max_ranges) == _reference_box_key_ranges(box, max_ranges)

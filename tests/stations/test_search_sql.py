@@ -100,3 +100,48 @@ def test_it_finds_what_ranking_every_candidate_in_python_finds():
         )
 
         assert ranked_hits == plain_hits
+
+
+def _index_columns(name: str) -> list[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA index_info({name})")
+            return [row[2] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true"
+            " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum WHERE c.relname = %s ORDER BY k.n",
+            [name],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_its_status_index_holds_whole_answer_rows_on_sqlite_only():
+    narrow = ["status", "zkey", "id", "lon", "lat", "kind", "amenity_mask"]
+    expected = narrow + ["name", "address", "opening_hours"] if connection.vendor == "sqlite" else narrow
+    assert _index_columns("station_status_zkey_idx") == expected
+    # Every column of an answer row is in it (on SQLite), so none is read from the table.
+    if connection.vendor == "sqlite":
+        assert {name.strip() for name in COLUMNS.split(",")} <= set(expected)
+
+
+@pytest.mark.parametrize(("filters", "reads_the_table"), [(Filters(), False), (Filters(amenity_mask=1), False), (Filters(kinds=("driver_home",)), True)])
+def test_it_reads_only_the_index_unless_a_kind_is_asked_for(filters, reads_the_table):
+    _require_ranked()
+    make_station(lon=LON, lat=LAT)
+    ranges, bounds = circle_search_area(LON, LAT, 1000.0)
+    sql = search_sql._named(search_sql._nearest_sql(len(ranges), filters.where(), not filters.kinds))
+    with connection.cursor() as cursor:
+        plan = " | ".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", _plan_params(ranges, filters, bounds)).fetchall())
+    assert ("USING INTEGER PRIMARY KEY" in plan) is reads_the_table, plan
+    if not reads_the_table:
+        assert "USING COVERING INDEX station_status_zkey_idx" in plan, plan
+
+
+def _plan_params(ranges, filters, bounds):
+    params = {"diameter_m": 1.0, "rad": 1.0, "lat0": 0.0, "cos_lat0": 1.0, "lon": 0.0, "k": 10}
+    params.update(zip(("min_lon", "min_lat", "max_lon", "max_lat"), bounds))
+    params.update({f"f{i}": value for i, value in enumerate(filters.params())})
+    for i, (lo, hi) in enumerate(ranges):
+        params[f"lo{i}"], params[f"hi{i}"] = lo, hi
+    return params
