@@ -6,6 +6,10 @@ Workers default to WEB_CONCURRENCY (gunicorn's own variable) or 2; bind with GUN
 import gc
 import os
 
+# One BLAS thread per worker: the workers already fill the cores, and the planners' numpy work is
+# vector arithmetic, so OpenBLAS's own pool (one thread per core, in every worker) only competes.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 accesslog = None  # a reverse proxy in front logs requests; per-request log lines cost ~10 %

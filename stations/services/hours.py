@@ -1,6 +1,7 @@
 """Opening hours in OpenStreetMap syntax, validated and evaluated with opening-hours-py."""
 
 import datetime
+import time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -69,6 +70,19 @@ def _open_in_minute(hours: str, minute: datetime.datetime) -> bool | None:
     return is_open
 
 
+# (minute since the epoch, that minute as an aware datetime): the riders' API asks once per request.
+_now: tuple[int, datetime.datetime | None] = (-1, None)
+
+
 def now_in_china() -> datetime.datetime:
-    """The current time in China, to the minute (the resolution of opening hours)."""
-    return datetime.datetime.now(STATION_TZ).replace(second=0, microsecond=0)
+    """The current time in China, to the minute (the resolution of opening hours).
+
+    Within a minute the same datetime object comes back: building it costs more than an
+    answer's whole opening-hours check, which is keyed by it (see _open_in_minute)."""
+    global _now
+    minute = int(time.time() // 60)
+    cached_minute, now = _now
+    if minute != cached_minute or now is None:
+        now = datetime.datetime.fromtimestamp(minute * 60, STATION_TZ)
+        _now = (minute, now)
+    return now

@@ -10,7 +10,7 @@ import math
 import re
 import sqlite3
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
@@ -34,21 +34,26 @@ class Filters:
     kinds: tuple[str, ...] = ()
     amenity_mask: int = 0
 
+    # Both are cached per instance: the riders' API reuses a few Filters (stations.api.riders
+    # caches them by query string), and every search round asks for them.
     def where(self) -> str:
+        return self._sql[0]
+
+    def params(self) -> tuple:
+        return self._sql[1]
+
+    @cached_property
+    def _sql(self) -> tuple[str, tuple]:
         parts = []
         if self.statuses:
             parts.append(_in("status", len(self.statuses)))
         if self.kinds:
             parts.append(_in("kind", len(self.kinds)))
+        params: tuple = (*self.statuses, *self.kinds)
         if self.amenity_mask:
             parts.append("(amenity_mask & %s) = %s")
-        return " AND ".join(parts)
-
-    def params(self) -> list:
-        params: list = [*self.statuses, *self.kinds]
-        if self.amenity_mask:
-            params += [self.amenity_mask, self.amenity_mask]
-        return params
+            params += (self.amenity_mask, self.amenity_mask)
+        return " AND ".join(parts), params
 
 
 def _in(column: str, n: int) -> str:
@@ -149,6 +154,12 @@ _HAVERSINE_SQL = (
 _RAD = math.pi / 180.0
 
 
+# The statement's fixed parameters, bound by position: ?1 is diameter_m, ?2 rad, and so on; the
+# filters' values follow, then each key range's bounds. SQLite binds ?NNN by number, each once
+# however often the statement uses it, which is cheaper than looking up names.
+_FIXED_PARAMS = ("diameter_m", "rad", "lat0", "cos_lat0", "lon", "min_lon", "max_lon", "min_lat", "max_lat", "k")
+
+
 @lru_cache(maxsize=512)
 def _nearest_sql(n_ranges: int, where: str, answer_in_index: bool) -> str:
     # One statement: a VALUES list of key ranges joined to a covering index (one range seek
@@ -167,9 +178,23 @@ def _nearest_sql(n_ranges: int, where: str, answer_in_index: bool) -> str:
         f" ORDER BY {_HAVERSINE_SQL}, c.id LIMIT %(k)s"
     )
     if answer_in_index:
-        return f"SELECT {', '.join(f'c.{name.strip()}' for name in COLUMNS.split(','))}{search}"
-    columns = ", ".join(f"s.{name.strip()}" for name in COLUMNS.split(","))
-    return f"SELECT {columns} FROM (SELECT c.id AS id{search}) AS w JOIN {TABLE} AS s ON s.id = w.id"
+        sql = f"SELECT {', '.join(f'c.{name.strip()}' for name in COLUMNS.split(','))}{search}"
+    else:
+        columns = ", ".join(f"s.{name.strip()}" for name in COLUMNS.split(","))
+        sql = f"SELECT {columns} FROM (SELECT c.id AS id{search}) AS w JOIN {TABLE} AS s ON s.id = w.id"
+    return sql
+
+
+def _param_names(n_filters: int, n_ranges: int) -> list[str]:
+    names = [*_FIXED_PARAMS, *(f"f{i}" for i in range(n_filters))]
+    return names + [name for i in range(n_ranges) for name in (f"lo{i}", f"hi{i}")]
+
+
+@lru_cache(maxsize=512)
+def _numbered(sql: str, n_filters: int, n_ranges: int) -> str:
+    """``sql`` with its %(name)s placeholders numbered ?1, ?2, ... in _param_names order."""
+    number = {name: i for i, name in enumerate(_param_names(n_filters, n_ranges), start=1)}
+    return re.sub(r"%\((\w+)\)s", lambda m: f"?{number[m.group(1)]}", sql)
 
 
 @lru_cache(maxsize=512)
@@ -184,27 +209,20 @@ def fetch_nearest_in_ranges(
     return; in no particular order. SQLite only, where ``ranked_search_supported()``."""
     min_lon, min_lat, max_lon, max_lat = bounds
     lat0 = lat * _RAD
-    params = {
-        "diameter_m": 2.0 * EARTH_RADIUS_M, "rad": _RAD, "lat0": lat0, "cos_lat0": math.cos(lat0), "lon": float(lon),
-        "min_lon": min_lon, "max_lon": max_lon, "min_lat": min_lat, "max_lat": max_lat, "k": k,
-    }
-    for i, value in enumerate(filters.params()):
-        params[f"f{i}"] = value
-    for i, (lo, hi) in enumerate(ranges):
-        params[f"lo{i}"] = lo
-        params[f"hi{i}"] = hi
-    return _query_named(_nearest_sql(len(ranges), filters.where(), not filters.kinds), params)
-
-
-def _query_named(sql: str, params: dict) -> list[tuple]:
-    """_query for a statement with %(name)s placeholders (SQLite)."""
+    params = [2.0 * EARTH_RADIUS_M, _RAD, lat0, math.cos(lat0), float(lon), min_lon, max_lon, min_lat, max_lat, k]
+    params += filters.params()
+    for key_range in ranges:
+        params += key_range
+    sql = _nearest_sql(len(ranges), filters.where(), not filters.kinds)
+    n_filters = len(params) - len(_FIXED_PARAMS) - 2 * len(ranges)
     db = connections[DEFAULT_DB_ALIAS]
     if not db.queries_logged:
         if db.connection is None:
             db.ensure_connection()
-        return db.connection.execute(_named(sql), params).fetchall()
+        return db.connection.execute(_numbered(sql, n_filters, len(ranges)), params).fetchall()
+    # Logged (tests counting queries, DEBUG): by name, as Django's query log substitutes them.
     with db.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, dict(zip(_param_names(n_filters, len(ranges)), params)))
         return cursor.fetchall()
 
 

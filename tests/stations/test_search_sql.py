@@ -130,18 +130,22 @@ def test_it_reads_only_the_index_unless_a_kind_is_asked_for(filters, reads_the_t
     _require_ranked()
     make_station(lon=LON, lat=LAT)
     ranges, bounds = circle_search_area(LON, LAT, 1000.0)
-    sql = search_sql._named(search_sql._nearest_sql(len(ranges), filters.where(), not filters.kinds))
+    sql = search_sql._nearest_sql(len(ranges), filters.where(), not filters.kinds)
+    sql = search_sql._numbered(sql, len(filters.params()), len(ranges))
+    params = [1.0, 1.0, 0.0, 1.0, 0.0, bounds[0], bounds[2], bounds[1], bounds[3], 10, *filters.params()]
+    params += [bound for key_range in ranges for bound in key_range]
     with connection.cursor() as cursor:
-        plan = " | ".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", _plan_params(ranges, filters, bounds)).fetchall())
+        plan = " | ".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
     assert ("USING INTEGER PRIMARY KEY" in plan) is reads_the_table, plan
     if not reads_the_table:
         assert "USING COVERING INDEX station_status_zkey_idx" in plan, plan
 
 
-def _plan_params(ranges, filters, bounds):
-    params = {"diameter_m": 1.0, "rad": 1.0, "lat0": 0.0, "cos_lat0": 1.0, "lon": 0.0, "k": 10}
-    params.update(zip(("min_lon", "min_lat", "max_lon", "max_lat"), bounds))
-    params.update({f"f{i}": value for i, value in enumerate(filters.params())})
-    for i, (lo, hi) in enumerate(ranges):
-        params[f"lo{i}"], params[f"hi{i}"] = lo, hi
-    return params
+def test_it_numbers_its_placeholders_in_the_order_it_binds_them():
+    sql = search_sql._nearest_sql(2, Filters(kinds=("driver_home",)).where(), False)
+    numbered = search_sql._numbered(sql, 2, 2)
+    names = search_sql._param_names(2, 2)
+    assert "%(" not in numbered
+    for name, number in (("diameter_m", 1), ("k", 10), ("f0", 11), ("f1", 12), ("lo0", 13), ("hi1", 16)):
+        assert names[number - 1] == name
+        assert sql.count(f"%({name})s") == numbered.count(f"?{number} ") + numbered.count(f"?{number})") + numbered.count(f"?{number},") + numbered.endswith(f"?{number}")
