@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from geodata import nearest as geo_nearest
 from geodata.coords import check_lon_lat, to_wgs84
 from geodata.distance import bearings_deg
+from geodata.rounding import rounder
 from stations.services import hours
 from stations.services.density import start_radius_m
 from stations.services.search_sql import (
@@ -24,6 +25,7 @@ from stations.services.station_json import summaries_json
 
 MAX_K = 100
 MAX_RADIUS_M = 50_000.0
+_round_tenth = rounder(1)  # distances and bearings: to 10 cm and a tenth of a degree
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,6 @@ def nearest_stations(query: NearestQuery) -> dict:
     results = summaries_json(rows, query.coordsys, now)
     bearings = bearings_deg(lon, lat, [(row[LON], row[LAT]) for row in rows])
     for result, hit, bearing in zip(results, hits, bearings):
-        result["distance_m"] = round(hit.distance_m, 1)
-        result["bearing_deg"] = round(bearing, 1)
+        result["distance_m"] = _round_tenth(hit.distance_m)
+        result["bearing_deg"] = _round_tenth(bearing)
     return {"count": len(results), "results": results}

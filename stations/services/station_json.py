@@ -8,6 +8,7 @@ tests pin that both agree.
 import datetime
 
 from geodata.coords import from_wgs84
+from geodata.rounding import rounder
 from stations import vocabulary as vocab
 from stations.models import Station
 from stations.services import hours
@@ -15,6 +16,7 @@ from stations.services.photo_store import photos_json
 from stations.services.search_sql import ADDRESS, AMENITY_MASK, ID, KIND, LAT, LON, NAME, OPENING_HOURS, STATUS
 
 COORD_DECIMALS = 7  # ~1 cm
+round_coord = rounder(COORD_DECIMALS)
 
 
 def summary_json(row: tuple, coordsys: str, now: datetime.datetime) -> dict:
@@ -28,14 +30,14 @@ def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> 
         coords = [(row[LON], row[LAT]) for row in rows]
     else:
         coords = [from_wgs84(row[LON], row[LAT], coordsys) for row in rows]
-    amenity_codes, open_now = vocab.amenity_codes, hours.open_now
+    amenity_codes, open_now, round_ = vocab.amenity_codes, hours.open_now, round_coord
     return [
         {
             "id": row[ID],
             "name": row[NAME],
             "kind": row[KIND],
-            "lat": round(lat, COORD_DECIMALS),
-            "lon": round(lon, COORD_DECIMALS),
+            "lat": round_(lat),
+            "lon": round_(lon),
             "address": row[ADDRESS],
             "amenities": amenity_codes(row[AMENITY_MASK]),
             "status": row[STATUS],
@@ -66,8 +68,8 @@ def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict
         "name": station.name,
         "name_en": station.name_en,
         "kind": station.kind,
-        "lat": round(lat, COORD_DECIMALS),
-        "lon": round(lon, COORD_DECIMALS),
+        "lat": round_coord(lat),
+        "lon": round_coord(lon),
         "coordsys": coordsys,
         "address": station.address,
         "city": station.city,
