@@ -71,7 +71,7 @@ def _open_in_minute(hours: str, minute: datetime.datetime) -> bool | None:
 
 
 # (minute since the epoch, that minute as an aware datetime): the riders' API asks once per request.
-_now: tuple[int, datetime.datetime | None] = (-1, None)
+_now: tuple[int, datetime.datetime] = (-1, datetime.datetime.fromtimestamp(0, STATION_TZ))
 
 
 def now_in_china() -> datetime.datetime:
@@ -82,7 +82,7 @@ def now_in_china() -> datetime.datetime:
     global _now
     minute = int(time.time() // 60)
     cached_minute, now = _now
-    if minute != cached_minute or now is None:
+    if minute != cached_minute:
         now = datetime.datetime.fromtimestamp(minute * 60, STATION_TZ)
         _now = (minute, now)
     return now

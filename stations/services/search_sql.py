@@ -178,11 +178,12 @@ def _nearest_sql(n_ranges: int, where: str, answer_in_index: bool) -> str:
         f" ORDER BY {_HAVERSINE_SQL}, c.id LIMIT %(k)s"
     )
     if answer_in_index:
-        sql = f"SELECT {', '.join(f'c.{name.strip()}' for name in COLUMNS.split(','))}{search}"
-    else:
-        columns = ", ".join(f"s.{name.strip()}" for name in COLUMNS.split(","))
-        sql = f"SELECT {columns} FROM (SELECT c.id AS id{search}) AS w JOIN {TABLE} AS s ON s.id = w.id"
-    return sql
+        return f"SELECT {_columns_of('c')}{search}"
+    return f"SELECT {_columns_of('s')} FROM (SELECT c.id AS id{search}) AS w JOIN {TABLE} AS s ON s.id = w.id"
+
+
+def _columns_of(alias: str) -> str:
+    return ", ".join(f"{alias}.{name.strip()}" for name in COLUMNS.split(","))
 
 
 def _param_names(n_filters: int, n_ranges: int) -> list[str]:
@@ -209,12 +210,12 @@ def fetch_nearest_in_ranges(
     return; in no particular order. SQLite only, where ``ranked_search_supported()``."""
     min_lon, min_lat, max_lon, max_lat = bounds
     lat0 = lat * _RAD
-    params = [2.0 * EARTH_RADIUS_M, _RAD, lat0, math.cos(lat0), float(lon), min_lon, max_lon, min_lat, max_lat, k]
-    params += filters.params()
+    filter_params = filters.params()
+    params = [2.0 * EARTH_RADIUS_M, _RAD, lat0, math.cos(lat0), float(lon), min_lon, max_lon, min_lat, max_lat, k, *filter_params]
     for key_range in ranges:
         params += key_range
     sql = _nearest_sql(len(ranges), filters.where(), not filters.kinds)
-    n_filters = len(params) - len(_FIXED_PARAMS) - 2 * len(ranges)
+    n_filters = len(filter_params)
     db = connections[DEFAULT_DB_ALIAS]
     if not db.queries_logged:
         if db.connection is None:

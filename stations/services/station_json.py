@@ -19,13 +19,9 @@ COORD_DECIMALS = 7  # ~1 cm
 round_coord = rounder(COORD_DECIMALS)
 
 
-def summary_json(row: tuple, coordsys: str, now: datetime.datetime) -> dict:
-    """The short form used in lists (search_sql.COLUMNS row)."""
-    return summaries_json([row], coordsys, now)[0]
-
-
 def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> list[dict]:
-    """``summary_json`` of each row, in one loop: the riders' lists build ten to hundreds at a time."""
+    """The short form used in lists, of each search_sql.COLUMNS row, in one loop: the riders'
+    lists build ten to hundreds at a time."""
     if coordsys == "wgs84":
         coords = [(row[LON], row[LAT]) for row in rows]
     else:
