@@ -8,6 +8,9 @@ in decimal and parsing the digits back, about 2,000 machine instructions a call.
 import math
 from collections.abc import Callable
 
+# Coordinates in every output (answers, history, exports) keep 7 decimals of a degree: ~1 cm.
+COORD_DECIMALS = 7
+
 # Below 2**52 a float's fractional part is exact and floor() is an exact integer.
 _LIMIT = float(2**52)
 # x * 10**n is off from the exact product by at most half an ulp: |y| * 2**-53.
@@ -41,3 +44,6 @@ def rounder(decimals: int) -> Callable[[float], float]:
         return round(x, decimals)
 
     return round_fixed
+
+
+round_coord = rounder(COORD_DECIMALS)

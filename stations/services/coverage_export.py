@@ -5,10 +5,9 @@ import csv
 import io
 
 from geodata.coords import check_coordsys, from_wgs84
+from geodata.rounding import round_coord
 from stations.models import CoverageRun
 from stations.services.coverage_report import SUMMARY_FIELDS
-
-COORD_DECIMALS = 7  # ~1 cm
 
 
 def gaps_geojson(gaps: list[dict], coordsys: str = "wgs84") -> dict:
@@ -19,7 +18,7 @@ def gaps_geojson(gaps: list[dict], coordsys: str = "wgs84") -> dict:
 
     def point(lon: float, lat: float) -> list[float]:
         x, y = (lon, lat) if coordsys == "wgs84" else from_wgs84(lon, lat, coordsys)
-        return [round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)]
+        return [round_coord(x), round_coord(y)]
 
     features = [
         {

@@ -11,6 +11,7 @@ from shapely.geometry import shape
 
 from geodata import coverage
 from geodata.coords import check_coordsys, check_lon_lat, from_wgs84, to_wgs84
+from geodata.rounding import round_coord
 from stations.errors import BadRequest
 from stations.models import CoverageRun, DemandDataset
 from stations.services.coverage_report import demand_in_area
@@ -18,7 +19,6 @@ from stations.services.planning_area import Area, District
 
 MAX_SITES = 100
 MAX_CANDIDATES = 10_000
-COORD_DECIMALS = 7
 
 
 class StaleRun(BadRequest):
@@ -85,8 +85,8 @@ def suggest_sites(run: CoverageRun, p: int, candidates="gaps", coordsys: str = "
         out.append(
             {
                 "rank": rank,
-                "lon": round(x, COORD_DECIMALS),
-                "lat": round(y, COORD_DECIMALS),
+                "lon": round_coord(x),
+                "lat": round_coord(y),
                 "wgs84": [site.lon, site.lat],
                 "added_weight": site.added_weight,
                 "added_points": site.added_points,

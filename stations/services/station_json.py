@@ -8,15 +8,12 @@ tests pin that both agree.
 import datetime
 
 from geodata.coords import from_wgs84
-from geodata.rounding import rounder
+from geodata.rounding import round_coord
 from stations import vocabulary as vocab
 from stations.models import Station
 from stations.services import hours
 from stations.services.photo_store import photos_json
 from stations.services.search_sql import ADDRESS, AMENITY_MASK, ID, KIND, LAT, LON, NAME, OPENING_HOURS, STATUS
-
-COORD_DECIMALS = 7  # ~1 cm
-round_coord = rounder(COORD_DECIMALS)
 
 
 def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> list[dict]:

@@ -8,6 +8,8 @@ import datetime
 
 from django.utils.dateparse import parse_datetime
 
+from geodata.rounding import round_coord
+
 from stations import vocabulary as vocab
 from stations.models import Station
 
@@ -17,7 +19,6 @@ TRACKED = (
     "district_adcode", "amenities", "opening_hours", "phone", "operator", "charging_vehicle",
     "charging_sockets", "battery_swap", "max_power_kw", "eligible_workers", "last_verified_at",
 )
-COORD_DECIMALS = 7
 
 
 def state_of(station: Station) -> dict:
@@ -25,7 +26,7 @@ def state_of(station: Station) -> dict:
     for name in TRACKED:
         value = getattr(station, name)
         if name in ("lat", "lon"):
-            value = round(value, COORD_DECIMALS)
+            value = round_coord(value)
         elif name == "amenities":
             value = list(value)
         elif isinstance(value, datetime.datetime):
