@@ -19,7 +19,7 @@ def post_worker_init(worker):
     # The nearest search's density grid (~0.35 s at 1M stations) is built now, not in the first
     # rider's request; if the database is not reachable yet, the first search builds it.
     try:
-        from stations.services.density import density_grid
+        from stations.search.start_radius import density_grid
 
         density_grid()
     except Exception:

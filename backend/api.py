@@ -1,15 +1,30 @@
-"""The one NinjaAPI of Yizhan: mounts each audience's router and the shared error handlers."""
+"""The one NinjaAPI of Yizhan: mounts each capability's router and the shared error handlers."""
 
 from ninja import NinjaAPI
 
 from backend.renderers import ORJSONRenderer
+from stations.http.errors import install_error_handlers
+from stations.planning.api import router as planning_router
+from stations.records.api import router as records_router
+from stations.search.api import router as search_router
 
-from stations.api.errors import install_error_handlers
-from stations.api.managers import router as managers_router
-from stations.api.planners import router as planners_router
-from stations.api.riders import router as riders_router
+# OpenAPI operation ids are part of the published contract (clients are generated from them), so
+# they are pinned to the audience that sees the operation, not to the module that happens to hold
+# its view: "stations_api_<audience>_<view name>", as they were when one module served each audience.
+AUDIENCE_OF_ROUTER_MODULE = {
+    "stations.search.api": "riders",
+    "stations.records.api": "managers",
+    "stations.planning.api": "planners",
+}
 
-api = NinjaAPI(
+
+class YizhanAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        audience = AUDIENCE_OF_ROUTER_MODULE[operation.view_func.__module__]
+        return f"stations_api_{audience}_{operation.view_func.__name__}"
+
+
+api = YizhanAPI(
     title="Yizhan 驿站 API",
     version="1.0.0",
     description=(
@@ -22,6 +37,6 @@ api = NinjaAPI(
     renderer=ORJSONRenderer(),
 )
 install_error_handlers(api)
-api.add_router("", riders_router)
-api.add_router("/manage", managers_router)
-api.add_router("/planning", planners_router)
+api.add_router("", search_router)
+api.add_router("/manage", records_router)
+api.add_router("/planning", planning_router)

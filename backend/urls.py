@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from backend.api import api
-from stations.views import planning_page
+from stations.planning.page import planning_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -23,6 +23,6 @@ def media(request, path):
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media))
 
-handler400 = "stations.api.fallback.bad_request"
-handler404 = "stations.api.fallback.not_found"
-handler500 = "stations.api.fallback.server_error"
+handler400 = "stations.http.fallback.bad_request"
+handler404 = "stations.http.fallback.not_found"
+handler500 = "stations.http.fallback.server_error"

@@ -65,10 +65,10 @@ IMPORT_URL = "/api/v1/manage/imports"
 
 def jurisdiction_geometry(name: str):
     """The WGS-84 area an organisation of the demo file covers: its boundary with its
-    descendants', read and converted as load_organisations does (stations.services.jurisdiction)."""
+    descendants', read and converted as load_organisations does (stations.accounts.jurisdiction)."""
     import shapely
 
-    from stations.services.organisations import read_boundaries
+    from stations.accounts.organisations import read_boundaries
 
     features = read_boundaries(BOUNDARIES, "gcj02")
     names = {name}
@@ -240,7 +240,7 @@ def _manager(organisation: str, username: str):
     """Organisations loaded, a manager of ``organisation``, and a test client carrying its token."""
     from django.test import Client
 
-    from stations.services.organisations import create_account, load_organisations, read_boundaries
+    from stations.accounts.organisations import create_account, load_organisations, read_boundaries
 
     load_organisations(read_boundaries(BOUNDARIES, "gcj02"))
     account, token = create_account(username, organisation)
@@ -252,8 +252,8 @@ def child_batch(stations: int, ops: int, runs: int, seed: int) -> dict:
     from django.db import connection
 
     from stations.models import Station, StationChange
-    from stations.services.import_readers import Table
-    from stations.services.importer import ImportOptions, import_stations
+    from stations.imports.readers import Table
+    from stations.imports.importer import ImportOptions, import_stations
 
     account, client = _manager(DISTRICT, "bench_futian")
     source = account.organisation.source_name
@@ -364,7 +364,7 @@ def child_batch(stations: int, ops: int, runs: int, seed: int) -> dict:
 
 def child_orgs() -> dict:
     _setup_django()
-    from stations.services.organisations import create_account, load_organisations, read_boundaries
+    from stations.accounts.organisations import create_account, load_organisations, read_boundaries
 
     load_organisations(read_boundaries(BOUNDARIES, "gcj02"))
     _, token = create_account("bench_shenzhen", CITY)

@@ -71,9 +71,9 @@ def worker(n: int, queries: int, postgres: bool) -> dict:
 
     from bench.citygen import rider_positions
     from geodata.nearest import nearest
-    from stations.services.density import density_grid, start_radius_m
-    from stations.services.nearest import NearestQuery, nearest_stations
-    from stations.services.search_sql import CANDIDATE_COLUMNS, Filters, fetch_in_ranges, fetch_nearest_in_ranges, ranked_search_supported
+    from stations.search.start_radius import density_grid, start_radius_m
+    from stations.search.nearest import NearestQuery, nearest_stations
+    from stations.search.sql import CANDIDATE_COLUMNS, Filters, fetch_in_ranges, fetch_nearest_in_ranges, ranked_search_supported
 
     load_s = datasets.ensure_loaded(n)
     started = time.perf_counter()

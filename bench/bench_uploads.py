@@ -72,8 +72,8 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
     django.setup()
-    from stations.services.import_readers import read_table
-    from stations.services.photos import process_photo
+    from stations.imports.readers import read_table
+    from stations.photos.processing import process_photo
 
     jpeg = phone_jpeg()
     photo = process_photo(jpeg)

@@ -1,4 +1,4 @@
-"""Exceptions the services raise; stations.api.errors turns each into one JSON 4xx body."""
+"""Exceptions the services raise; stations.http.errors turns each into one JSON 4xx body."""
 
 
 class BadRequest(ValueError):

@@ -21,7 +21,7 @@ class Organisation(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     adcode = models.CharField(max_length=6, blank=True)
     # The jurisdiction as a GeoJSON geometry (Polygon or MultiPolygon) in WGS-84: plain text works
-    # on every database; stations.services.jurisdiction parses and prepares it once per process.
+    # on every database; stations.accounts.jurisdiction parses and prepares it once per process.
     boundary_geojson = models.TextField()
     # Its bounding box (WGS-84), so scoped queries can narrow by the spatial index first.
     min_lon = models.FloatField()

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from stations.services.density import forget_density_grid
+from stations.search.start_radius import forget_density_grid
 
 
 @pytest.fixture

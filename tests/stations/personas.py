@@ -5,7 +5,7 @@ from functools import cache
 from django.conf import settings
 from django.test import Client
 
-from stations.services.organisations import create_account, load_organisations, read_boundaries
+from stations.accounts.organisations import create_account, load_organisations, read_boundaries
 
 SHENZHEN_BOUNDARIES = settings.BASE_DIR / "data" / "demo" / "boundaries_shenzhen_districts.geojson"
 

@@ -3,7 +3,7 @@ that OpenAPI publishes, so the docs never drift from what phones receive."""
 
 import pytest
 
-from stations.schemas import MetaOut, NearestOut, StationDetailOut, StationPageOut, HealthOut
+from stations.search.schemas import MetaOut, NearestOut, StationDetailOut, StationPageOut, HealthOut
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,9 @@
-"""stations.api.fallback: requests Django refuses before any API view runs still get the one JSON
+"""stations.http.fallback: requests Django refuses before any API view runs still get the one JSON
 error body under /api/ (found by fuzzing: they answered Django's HTML pages)."""
 
 import pytest
 
-from stations.services.jurisdiction import forget_jurisdictions
+from stations.accounts.jurisdiction import forget_jurisdictions
 from tests.stations.personas import client_for, load_shenzhen
 
 pytestmark = pytest.mark.django_db

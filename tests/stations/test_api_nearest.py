@@ -5,7 +5,7 @@ import pytest
 from geodata.coords import wgs84_to_bd09, wgs84_to_gcj02
 from geodata.distance import haversine_m
 from stations.models import Station
-from stations.services.search_sql import ranked_search_supported
+from stations.search.sql import ranked_search_supported
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def test_it_uses_few_queries_whatever_k(rider, django_assert_num_queries, django
     for i in range(50):
         make_station(lat=LAT + (i % 10) * 0.0005, lon=LON + (i // 10) * 0.0005)
     # The density grid (built once per process), the search and, except where SQLite ranks the
-    # candidates itself (stations.services.search_sql.ranked_search_supported), the winners' rows.
+    # candidates itself (stations.search.sql.ranked_search_supported), the winners' rows.
     with django_assert_num_queries(2 if ranked_search_supported() else 3):
         rider.get(URL, {"lat": LAT, "lon": LON, "k": 1})
 

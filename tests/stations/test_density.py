@@ -1,12 +1,12 @@
-"""stations.services.density: where a nearest search starts (a guess; never part of the answer)."""
+"""stations.search.start_radius: where a nearest search starts (a guess; never part of the answer)."""
 
 import math
 
 import pytest
 
 from geodata.distance import MAX_DISTANCE_M
-from stations.services.density import start_radius_m
-from stations.services.search_sql import Filters
+from stations.search.start_radius import start_radius_m
+from stations.search.sql import Filters
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_it_counts_each_kind_once_per_grid(futian, django_assert_num_queries):
 
 @pytest.mark.django_db(transaction=True)  # the rebuild reads on its own thread's connection: data must be committed
 def test_it_rebuilds_a_stale_grid_in_the_background_while_serving_the_old_one(settings):
-    from stations.services import density
+    from stations.search import start_radius as density
 
     make_station(lat=LAT, lon=LON)
     old = density.density_grid()
@@ -69,7 +69,7 @@ def test_it_discards_a_background_rebuild_started_before_the_grid_was_forgotten(
     import threading
 
     from geodata.density import DEFAULT_LEVEL, DensityGrid
-    from stations.services import density
+    from stations.search import start_radius as density
 
     make_station(lat=LAT, lon=LON)
     density.density_grid()

@@ -1,10 +1,10 @@
-"""stations.api.fast_query: query strings read like Django's request.GET, without the QueryDict."""
+"""stations.http.fast_query: query strings read like Django's request.GET, without the QueryDict."""
 
 import pytest
 from django.core.exceptions import TooManyFieldsSent
 from django.test import RequestFactory
 
-from stations.api.fast_query import query_values
+from stations.http.fast_query import query_values
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
-"""stations.services.hours: open_now, evaluated once per hours string and minute."""
+"""stations.search.hours: open_now, evaluated once per hours string and minute."""
 
 import datetime
 
 import pytest
 
-from stations.services.hours import STATION_TZ, open_now
+from stations.search.hours import STATION_TZ, open_now
 
 
 def _at(hour: int, minute: int, day: int = 1) -> datetime.datetime:

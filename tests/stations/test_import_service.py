@@ -4,9 +4,9 @@ import pytest
 
 from geodata.index import morton_key
 from stations.models import Station
-from stations.services import importer
-from stations.services.import_readers import ImportFileError, read_table
-from stations.services.importer import ImportAborted, ImportOptions, import_stations
+from stations.imports import importer
+from stations.imports.readers import ImportFileError, read_table
+from stations.imports.importer import ImportAborted, ImportOptions, import_stations
 from stations.vocabulary import amenity_mask
 
 pytestmark = pytest.mark.django_db

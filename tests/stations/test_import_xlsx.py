@@ -16,11 +16,11 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from stations.models import Station
-from stations.services import import_xlsx
-from stations.services.hours import STATION_TZ
-from stations.services.import_readers import ImportFileError, guess_format, read_table
-from stations.services.import_xlsx import cell_text
-from stations.services.importer import ImportOptions, import_stations
+from stations.imports import xlsx as import_xlsx
+from stations.search.hours import STATION_TZ
+from stations.imports.readers import ImportFileError, guess_format, read_table
+from stations.imports.xlsx import cell_text
+from stations.imports.importer import ImportOptions, import_stations
 from tests.stations.import_helpers import run
 
 pytestmark = pytest.mark.django_db

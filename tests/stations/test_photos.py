@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from stations.errors import BadRequest
-from stations.services.photos import (
+from stations.photos.processing import (
     FULL_MAX_PX,
     MAX_UPLOAD_BYTES,
     THUMB_MAX_PX,

@@ -1,4 +1,4 @@
-"""stations.services.search_sql: the ranked SQLite search agrees with the Python engine exactly."""
+"""stations.search.sql: the ranked SQLite search agrees with the Python engine exactly."""
 
 import math
 import random
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from geodata import nearest as geo_nearest
 from geodata.distance import haversine_m
 from geodata.index import circle_search_area
-from stations.services import search_sql
-from stations.services.search_sql import COLUMNS, Filters, fetch_in_ranges, fetch_nearest_in_ranges, ranked_search_supported
+from stations.search import sql as search_sql
+from stations.search.sql import COLUMNS, Filters, fetch_in_ranges, fetch_nearest_in_ranges, ranked_search_supported
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db

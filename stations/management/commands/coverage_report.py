@@ -8,9 +8,9 @@ from stations import vocabulary as vocab
 from stations.errors import BadRequest
 from stations.management.terminal import progress_bar
 from stations.models import CoverageRun, Organisation
-from stations.services.coverage_export import districts_csv, gaps_geojson
-from stations.services.coverage_map import render_run_png
-from stations.services.coverage_report import DEFAULT_RADIUS_M, KIND_CODES, RESOLUTIONS, CoverageQuery, compute_coverage
+from stations.planning.exports import districts_csv, gaps_geojson
+from stations.planning.maps import render_run_png
+from stations.planning.coverage import DEFAULT_RADIUS_M, KIND_CODES, RESOLUTIONS, CoverageQuery, compute_coverage
 
 STEPS = ("demand", "stations", "coverage", "gaps")
 

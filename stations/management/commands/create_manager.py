@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from stations.errors import BadRequest
 from stations.models import Account
-from stations.services.organisations import create_account
+from stations.accounts.organisations import create_account
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from geodata.coords import COORDSYS
 from stations.errors import BadRequest
 from stations.management.terminal import open_input, progress_bar
-from stations.services.demand_import import DemandImportOptions, import_demand
-from stations.services.import_readers import guess_format, read_table
+from stations.planning.demand import DemandImportOptions, import_demand
+from stations.imports.readers import guess_format, read_table
 
 
 class Command(BaseCommand):

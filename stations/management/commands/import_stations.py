@@ -7,8 +7,8 @@ from geodata.coords import COORDSYS
 from stations.errors import BadRequest
 from stations.management.terminal import open_input, progress_bar
 from stations.models import Station
-from stations.services.import_readers import FORMATS, guess_format, read_table
-from stations.services.importer import (
+from stations.imports.readers import FORMATS, guess_format, read_table
+from stations.imports.importer import (
     ImportAborted,
     ImportOptions,
     import_stations,

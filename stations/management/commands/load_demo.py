@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from stations.errors import BadRequest
-from stations.services.demand_import import DemandImportOptions, import_demand
-from stations.services.import_readers import read_table
-from stations.services.importer import ImportOptions, import_stations
-from stations.services.organisations import load_organisations, read_boundaries
+from stations.planning.demand import DemandImportOptions, import_demand
+from stations.imports.readers import read_table
+from stations.imports.importer import ImportOptions, import_stations
+from stations.accounts.organisations import load_organisations, read_boundaries
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from geodata.coords import COORDSYS
 from stations.errors import BadRequest
-from stations.services.organisations import LEVELS, load_organisations, read_boundaries
+from stations.accounts.organisations import LEVELS, load_organisations, read_boundaries
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 import pytest
 
-from stations.services.jurisdiction import forget_jurisdictions
+from stations.accounts.jurisdiction import forget_jurisdictions
 from tests.stations.personas import client_for, load_shenzhen
 
 

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from stations.models import Station, StationChange
-from stations.services.organisations import grant_admin_access
+from stations.accounts.organisations import grant_admin_access
 from tests.stations.managers.helpers import futian_station, nanshan_station
 from tests.stations.test_admin import _form
 

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from stations.models import Station, StationChange
-from stations.services.station_state import state_of
+from stations.records.state import state_of
 from tests.stations.managers.helpers import futian_station, registry_state
 
 pytestmark = pytest.mark.django_db

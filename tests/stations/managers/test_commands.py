@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from stations.models import Account, ApiToken, Organisation
 from stations.models.organisation import hash_token
-from stations.services.jurisdiction import jurisdiction_of
+from stations.accounts.jurisdiction import jurisdiction_of
 from tests.stations.personas import FUTIAN_POINT, NANSHAN_POINT, SHENZHEN_BOUNDARIES
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.test import Client
 
 from geodata.distance import EARTH_RADIUS_M
 from stations.models import Account
-from stations.services.demand_import import DemandImportOptions, import_demand
-from stations.services.import_readers import read_table
-from stations.services.jurisdiction import forget_jurisdictions
-from stations.services.organisations import create_account, load_organisations, read_boundaries
+from stations.planning.demand import DemandImportOptions, import_demand
+from stations.imports.readers import read_table
+from stations.accounts.jurisdiction import forget_jurisdictions
+from stations.accounts.organisations import create_account, load_organisations, read_boundaries
 from tests.stations.factories import make_station
 
 BOUNDARIES = Path(settings.BASE_DIR) / "data" / "demo" / "boundaries_shenzhen_districts.geojson"

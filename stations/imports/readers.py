@@ -1,0 +1,180 @@
+"""Reading station tables from CSV, GeoJSON and XLSX (import_xlsx) into numbered rows of text fields.
+
+Readers only parse; they do not judge the values (import_rows does). A file that cannot be
+read as a table at all raises ImportFileError with a message that says what to fix.
+"""
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from stations.errors import BadRequest
+
+FORMATS = ("csv", "geojson", "xlsx")
+_SNIFF_BYTES = 64 * 1024
+_DELIMITERS = ",;\t|"
+# A reader puts a reason under this key to reject a row it could read but not trust (an XLSX
+# formula saved without its value); validate_row rejects such a row with that reason.
+ROW_ERROR = "__row_error__"
+
+
+class ImportFileError(BadRequest):
+    """The file as a whole cannot be imported (wrong format, no header, missing columns)."""
+
+
+@dataclass
+class Table:
+    """The columns a file provides and its rows as (row_number, {column: text}).
+
+    CSV row numbers count the header as row 1, as a spreadsheet shows them; XLSX rows are
+    numbered as Excel shows them; GeoJSON rows are numbered by feature, from 1.
+    """
+
+    columns: list[str]
+    rows: Iterator[tuple[int, dict]]
+    coord_system: str | None = None  # the GeoJSON "coord_system" foreign member, if any
+    fmt: str = "csv"
+
+
+def guess_format(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if suffix in (".geojson", ".json"):
+        return "geojson"
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix == ".xls":
+        raise ImportFileError(
+            f"{name!r} is an old binary Excel file (.xls), which cannot be read;"
+            " save it from Excel or WPS as 'Excel Workbook (.xlsx)' or as 'CSV UTF-8'"
+        )
+    raise ImportFileError(f"cannot tell the format of {name!r} from its extension; use .csv, .geojson or .xlsx")
+
+
+def read_table(source: BinaryIO | bytes, fmt: str, encoding: str = "utf-8-sig", sheet: str | None = None) -> Table:
+    """A table from an open binary file (read lazily, for CSV and XLSX) or from bytes. CSV text
+    may be in another ``encoding`` (e.g. "gb18030", what Excel in China saves by default); an
+    XLSX is read from its first worksheet, or the one named ``sheet``."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    if fmt == "csv":
+        return _read_csv(stream, encoding)
+    if fmt == "xlsx":
+        from stations.imports.xlsx import read_xlsx  # openpyxl loads only when needed
+
+        return read_xlsx(stream, sheet)
+    if fmt == "geojson":
+        return _read_geojson(stream.read())
+    raise ImportFileError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+
+
+_NOT_UTF8 = (
+    "the file is not UTF-8 text; save it as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding"
+    " (--encoding gb18030 for Excel's default Chinese CSV)"
+)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_NOT_UTF8) from None
+
+
+def _read_csv(stream: BinaryIO, encoding: str) -> Table:
+    # Sniff the dialect from the start of the file, then stream it: a million-row file is never
+    # held in memory whole. (Undecodable bytes are reported while streaming, with a line number.)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ImportFileError(f"unknown encoding {encoding!r}; e.g. utf-8, gb18030") from None
+    head = stream.read(_SNIFF_BYTES)
+    sample = head.decode(encoding, errors="ignore")
+    if len(head) == _SNIFF_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]  # whole lines only: a cut line can mislead the sniffer
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
+    except csv.Error:
+        dialect = csv.excel  # one column, or too regular to tell: plain commas
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    reader = csv.reader(text, dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("the CSV file is empty; it needs a header row") from None
+    except UnicodeDecodeError:
+        raise ImportFileError(_NOT_UTF8) from None
+    except csv.Error as exc:  # e.g. a field over csv's 131,072-character limit
+        raise ImportFileError(f"the CSV header is malformed: {exc}") from None
+    columns = [name.strip() for name in header]
+    if len(set(columns)) != len(columns):
+        duplicates = sorted({c for c in columns if columns.count(c) > 1})
+        raise ImportFileError(f"the CSV header repeats column(s) {', '.join(duplicates)}")
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        try:
+            for values in reader:
+                row = dict(zip(columns, map(str.strip, values)))
+                if any(row.values()):  # else a blank line
+                    yield reader.line_num, row
+        except UnicodeDecodeError:
+            raise ImportFileError(f"cannot decode line {reader.line_num + 1} as {encoding}: {_NOT_UTF8}") from None
+        except csv.Error as exc:
+            raise ImportFileError(f"the CSV is malformed after line {reader.line_num}: {exc}") from None
+
+    return Table(columns, rows())
+
+
+def _read_geojson(data: bytes) -> Table:
+    try:
+        doc = json.loads(_decode(data))
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"the GeoJSON is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise ImportFileError('the GeoJSON must be a FeatureCollection: {"type": "FeatureCollection", "features": [...]}')
+    features = doc["features"]
+    columns: dict[str, None] = {}
+    for feature in features:
+        if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
+            columns.update(dict.fromkeys(feature["properties"]))
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        for n, feature in enumerate(features, start=1):
+            yield n, _feature_row(feature)
+
+    return Table(list(columns), rows(), coord_system=doc.get("coord_system"), fmt="geojson")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(_text(v) for v in value)
+    return str(value).strip()
+
+
+def _feature_row(feature) -> dict:
+    """Properties as text, plus lon/lat from a Point geometry (or a reason in __geometry_error__)."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return {"__geometry_error__": "is not a GeoJSON Feature"}
+    props = feature.get("properties") or {}
+    row = {key: _text(value) for key, value in props.items()} if isinstance(props, dict) else {}
+    if feature.get("id") is not None and not row.get("external_id"):
+        row["external_id"] = _text(feature["id"])
+    geometry = feature.get("geometry")
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        row["__geometry_error__"] = "geometry must be a Point"
+    elif not isinstance(coords, list) or len(coords) < 2:
+        row["__geometry_error__"] = "Point coordinates must be [lon, lat]"
+    else:
+        row["lon"], row["lat"] = _text(coords[0]), _text(coords[1])
+    return row

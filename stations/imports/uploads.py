@@ -1,0 +1,63 @@
+"""Use case: a manager uploads a spreadsheet or GeoJSON of stations. The same importer as the
+`import_stations` command, with the uploader's jurisdiction checked row by row and a history
+entry per written station."""
+
+from stations.errors import BadRequest
+from stations.models import Account, Station
+from stations.imports.history import ImportHistory
+from stations.imports.readers import guess_format, read_table
+from stations.imports.rows import StationValues
+from stations.imports.importer import ImportAborted, ImportOptions, ImportReport, import_stations
+from stations.accounts.jurisdiction import jurisdiction_of
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_LISTED_ERRORS = 1000
+
+
+def import_upload(account: Account, upload, *, coordsys: str, kind: str | None, fmt: str | None, dry_run: bool, skip_invalid: bool) -> dict:
+    """The import's report as JSON. Raises BadRequest carrying the row-numbered errors when rows
+    are rejected and ``skip_invalid`` is off (nothing is written then)."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise BadRequest(f"the file is {upload.size / 2**20:.1f} MB; uploads are limited to {MAX_UPLOAD_BYTES // 2**20} MB (split it)")
+    organisation = account.organisation
+    jurisdiction = jurisdiction_of(organisation)
+    source = organisation.source_name
+    table = read_table(upload.file, fmt or guess_format(upload.name or ""))
+
+    # Stations of this source that someone (a parent union) has since moved outside the
+    # uploader's area: the upload must not change them either.
+    own = list(Station.objects.filter(source=source).values_list("external_id", "lon", "lat"))
+    inside = jurisdiction.covers_many([lon for _, lon, _ in own], [lat for _, _, lat in own]) if own else []
+    elsewhere = {external_id for (external_id, _, _), ok in zip(own, inside) if not ok}
+
+    def in_jurisdiction(station: StationValues) -> str | None:
+        if station.external_id in elsewhere:
+            return f"station {station.external_id!r} now lies outside your jurisdiction ({organisation.name}); ask its union to change it"
+        lon, lat = station.values["lon"], station.values["lat"]
+        if not jurisdiction.covers(lon, lat):
+            return f"point (lon {lon:.6f}, lat {lat:.6f}) (WGS-84) is outside your jurisdiction ({organisation.name})"
+        return None
+
+    options = ImportOptions(
+        source=source, coordsys=coordsys, kind=kind, skip_invalid=skip_invalid, dry_run=dry_run, history=ImportHistory(account)
+    )
+    try:
+        report = import_stations(table, options, extra_check=in_jurisdiction)
+    except ImportAborted as exc:
+        raise BadRequest(exc.report.summary_line().replace("--skip-invalid", "skip_invalid=true"), **report_json(exc.report)) from None
+    return report_json(report)
+
+
+def report_json(report: ImportReport) -> dict:
+    return {
+        "summary": report.summary_line().replace("--skip-invalid", "skip_invalid=true"),
+        "dry_run": report.dry_run,
+        "written": report.written,
+        "total_rows": report.total_rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": len(report.rejects),
+        "errors": [{"row": r.row, "external_id": r.external_id, "reason": r.reason} for r in report.rejects[:MAX_LISTED_ERRORS]],
+        "warnings": report.warnings,
+    }

@@ -1,0 +1,113 @@
+"""Use case: a batch of up to 1,000 create/update/close/remove operations from a union's own
+system, each applied or rejected on its own, applied once per Idempotency-Key."""
+
+import hashlib
+
+import pydantic
+from django.db import IntegrityError, transaction
+
+from stations.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from stations.models import BatchRequest, Station, StationChange
+from stations.records.schemas import BatchIn, BatchOperationIn, StationIn, StationPatch
+from stations.records import writes as station_writes
+from stations.records.writes import Actor
+
+MAX_KEY_LENGTH = 200
+_REFUSALS = (BadRequest, NotFound, Forbidden, Conflict, pydantic.ValidationError)
+
+
+def run_batch(actor: Actor, batch: BatchIn, key: str | None, raw_body: bytes) -> tuple[dict, bool]:
+    """(the per-operation outcome, whether it is a replay of an earlier identical batch)."""
+    body_sha256 = hashlib.sha256(raw_body).hexdigest()
+    if key is not None:
+        if not 1 <= len(key) <= MAX_KEY_LENGTH:
+            raise BadRequest(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters (a UUID is ideal)")
+        stored = _stored(actor, key, body_sha256)
+        if stored is not None:
+            return stored, True
+    try:
+        with transaction.atomic():
+            body = _apply_all(actor, batch)
+            if key is not None:
+                BatchRequest.objects.create(account=actor.account, key=key, body_sha256=body_sha256, response=body)
+    except IntegrityError:
+        # The same key committed by a concurrent retry while this one ran: this one rolled
+        # back, so the batch is applied once; answer what the other one stored.
+        stored = _stored(actor, key, body_sha256) if key is not None else None
+        if stored is None:
+            raise
+        return stored, True
+    return body, False
+
+
+def _stored(actor: Actor, key: str, body_sha256: str) -> dict | None:
+    earlier = BatchRequest.objects.filter(account=actor.account, key=key).first()
+    if earlier is None:
+        return None
+    if earlier.body_sha256 != body_sha256:
+        raise Unprocessable(
+            f"Idempotency-Key {key!r} was already used for a different batch; use a new key for a new batch"
+        )
+    return earlier.response
+
+
+def _apply_all(actor: Actor, batch: BatchIn) -> dict:
+    known = _known_station_ids(actor, batch)
+    results = []
+    for index, operation in enumerate(batch.operations):
+        outcome = {"index": index, "op": operation.op, "external_id": operation.external_id}
+        try:
+            with transaction.atomic():  # a savepoint: a refused operation leaves no trace
+                station = _apply(actor, operation, known)
+        except _REFUSALS as exc:
+            outcome.update(status="rejected", id=None, version=None, detail=_reason(exc))
+        else:
+            outcome.update(status="applied", id=station.id, version=station.version, detail=None)
+        results.append(outcome)
+    applied = sum(1 for r in results if r["status"] == "applied")
+    return {"applied": applied, "rejected": len(results) - applied, "results": results}
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, pydantic.ValidationError):
+        return "; ".join(f"station.{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
+    return str(exc)
+
+
+def _known_station_ids(actor: Actor, batch: BatchIn) -> dict[tuple[str, str], int]:
+    """{(source, external_id): id} of the existing stations the update/close/remove operations
+    name, in one query per source instead of one per operation (a fifth of a batch's time).
+    Stations created earlier in the same batch are not in it; _apply looks those up itself."""
+    default_source = actor.account.organisation.source_name
+    wanted: dict[str, set[str]] = {}
+    for operation in batch.operations:
+        if operation.op != "create":
+            wanted.setdefault(operation.source or default_source, set()).add(operation.external_id)
+    known = {}
+    for source, external_ids in wanted.items():
+        rows = Station.objects.filter(source=source, external_id__in=external_ids).values_list("external_id", "pk")
+        known.update(((source, external_id), pk) for external_id, pk in rows)
+    return known
+
+
+def _apply(actor: Actor, operation: BatchOperationIn, known: dict[tuple[str, str], int]) -> Station:
+    source = operation.source or actor.account.organisation.source_name
+    fields = dict(operation.station or {})
+    if operation.op == "create":
+        force = fields.pop("force", False) is True
+        data = StationIn.model_validate({**fields, "external_id": operation.external_id})
+        return station_writes.create_station(actor, data.model_dump(), force=force, source=source)
+    if operation.version is None:
+        raise BadRequest(f"{operation.op} needs the version it is based on (\"version\": N)")
+    existing = known.get((source, operation.external_id))
+    if existing is None:
+        existing = Station.objects.filter(source=source, external_id=operation.external_id).values_list("pk", flat=True).first()
+    if existing is None:
+        raise NotFound(f"no station with external_id {operation.external_id!r} in source {source!r} in your jurisdiction")
+    if operation.op == "update":
+        patch = StationPatch.model_validate(fields)
+        data = patch.model_dump(exclude_unset=True, exclude={"version"})
+        return station_writes.update_station(actor, existing, data, operation.version)
+    if operation.op == "close":
+        return station_writes.set_status(actor, existing, Station.Status.CLOSED, operation.version, StationChange.Action.UPDATE)
+    return station_writes.remove_station(actor, existing, operation.version)

@@ -1,0 +1,100 @@
+"""The riders' API: public, read-only, small and fast.
+
+Handlers parse (ninja), call one service, and return. The hot endpoints return orjson bytes
+directly and parse their query strings with stations.http.fast_query: the schemas still document
+both in OpenAPI, and tests check the bodies against them.
+"""
+
+from functools import lru_cache
+
+import orjson
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Router
+
+from stations.search.schemas import (
+    BboxQueryIn,
+    DetailQueryIn,
+    ErrorOut,
+    HealthOut,
+    MetaOut,
+    NearestOut,
+    NearestQueryIn,
+    StationDetailOut,
+    StationPageOut,
+)
+from stations.http.fast_query import parse_query, query_parameters
+from stations.search import registry as registry_info
+from stations.search.filters import build_filters
+from stations.search.nearest import NearestQuery, nearest_stations
+from stations.search.viewport import stations_in_bbox
+
+router = Router(tags=["riders"])
+
+MAX_ID = 2**63 - 1
+
+# The same few filter strings arrive again and again; a bad one raises and is not cached.
+_filters = lru_cache(maxsize=1024)(build_filters)
+
+
+def json_response(data: dict, status: int = 200) -> HttpResponse:
+    return HttpResponse(orjson.dumps(data), content_type="application/json", status=status)
+
+
+@router.get(
+    "/stations/nearest",
+    response={200: NearestOut, 400: ErrorOut},
+    summary="Nearest stations",
+    openapi_extra={"parameters": query_parameters(NearestQueryIn)},
+)
+def nearest(request: HttpRequest):
+    """The `k` stations nearest to a point, nearest first (ties by id), exact.
+
+    Filter by `kind`, `amenity` (must have all), `open_now`, `radius_m` and `status`
+    (default: only open stations). `coordsys` applies to the input point and to every
+    coordinate in the answer; distances are always measured in WGS-84.
+    """
+    q = parse_query(request, NearestQueryIn)
+    query = NearestQuery(
+        lat=q.lat,
+        lon=q.lon,
+        k=q.k,
+        filters=_filters(q.kind, q.amenity, q.status),
+        open_now=q.open_now,
+        radius_m=q.radius_m,
+        coordsys=q.coordsys,
+    )
+    return json_response(nearest_stations(query))
+
+
+@router.get(
+    "/stations",
+    response={200: StationPageOut, 400: ErrorOut},
+    summary="Stations in a map viewport",
+    openapi_extra={"parameters": query_parameters(BboxQueryIn)},
+)
+def in_bbox(request: HttpRequest):
+    """A page of the stations inside `bbox` (for map viewports). Follow `next` for more."""
+    q = parse_query(request, BboxQueryIn)
+    filters = build_filters(q.kind, q.amenity, q.status)
+    return json_response(stations_in_bbox(q.bbox, filters, q.coordsys, q.limit, q.cursor))
+
+
+@router.get(
+    "/stations/{station_id}",
+    response={200: StationDetailOut, 400: ErrorOut, 404: ErrorOut},
+    summary="One station, every public field",
+)
+def detail(request: HttpRequest, station_id: Path[int], q: Query[DetailQueryIn]):
+    if not 1 <= station_id <= MAX_ID:
+        return json_response({"detail": f"no station with id {station_id}"}, status=404)
+    return json_response(registry_info.station_detail(station_id, q.coordsys))
+
+
+@router.get("/meta", response=MetaOut, summary="Vocabularies: kinds, amenities, statuses, coordinate systems")
+def meta(request: HttpRequest):
+    return json_response(registry_info.meta())
+
+
+@router.get("/health", response=HealthOut, summary="Liveness and database check")
+def health(request: HttpRequest):
+    return json_response(registry_info.health())

@@ -1,0 +1,87 @@
+"""JSON shapes of a station for the riders' API, built straight from rows or models.
+
+The riders' endpoints serialise plain dicts with orjson instead of validating through pydantic
+response models: the schemas in stations/schemas.py document the same shapes in OpenAPI, and
+tests pin that both agree.
+"""
+
+import datetime
+
+from geodata.coords import from_wgs84
+from geodata.rounding import round_coord
+from stations import vocabulary as vocab
+from stations.models import Station
+from stations.search import hours
+from stations.photos.store import photos_json
+from stations.search.sql import ADDRESS, AMENITY_MASK, ID, KIND, LAT, LON, NAME, OPENING_HOURS, STATUS
+
+
+def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> list[dict]:
+    """The short form used in lists, of each search_sql.COLUMNS row, in one loop: the riders'
+    lists build ten to hundreds at a time."""
+    if coordsys == "wgs84":
+        coords = [(row[LON], row[LAT]) for row in rows]
+    else:
+        coords = [from_wgs84(row[LON], row[LAT], coordsys) for row in rows]
+    amenity_codes, open_now, round_ = vocab.amenity_codes, hours.open_now, round_coord
+    return [
+        {
+            "id": row[ID],
+            "name": row[NAME],
+            "kind": row[KIND],
+            "lat": round_(lat),
+            "lon": round_(lon),
+            "address": row[ADDRESS],
+            "amenities": amenity_codes(row[AMENITY_MASK]),
+            "status": row[STATUS],
+            "open_now": open_now(row[STATUS], row[OPENING_HOURS], now),
+            "opening_hours": row[OPENING_HOURS],
+        }
+        for row, (lon, lat) in zip(rows, coords)
+    ]
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict:
+    """Every public field of a station, with its photos (one query)."""
+    lon, lat = from_wgs84(station.lon, station.lat, coordsys)
+    charging = None
+    if station.kind == Station.Kind.CHARGING_POINT or station.charging_vehicle:
+        charging = {
+            "vehicle": station.charging_vehicle or None,
+            "sockets": station.charging_sockets,
+            "battery_swap": station.battery_swap,
+            "max_power_kw": station.max_power_kw,
+        }
+    return {
+        "id": station.id,
+        "name": station.name,
+        "name_en": station.name_en,
+        "kind": station.kind,
+        "lat": round_coord(lat),
+        "lon": round_coord(lon),
+        "coordsys": coordsys,
+        "address": station.address,
+        "city": station.city,
+        "city_adcode": station.city_adcode,
+        "district": station.district,
+        "district_adcode": station.district_adcode,
+        "amenities": station.amenities,
+        "opening_hours": station.opening_hours,
+        "open_now": hours.open_now(station.status, station.opening_hours, now),
+        "status": station.status,
+        "phone": station.phone,
+        "operator": station.operator,
+        "charging": charging,
+        "eligible_workers": station.eligible_workers,
+        "source": station.source,
+        "external_id": station.external_id,
+        "created_at": _iso(station.created_at),
+        "updated_at": _iso(station.updated_at),
+        "last_verified_at": _iso(station.last_verified_at),
+        "version": station.version,
+        "photos": photos_json(station),
+    }
