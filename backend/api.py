@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 
 from backend.renderers import ORJSONRenderer
 from stations.http.errors import install_error_handlers
+from stations.imports.api import router as imports_router
+from stations.photos.api import router as photos_router
 from stations.planning.api import router as planning_router
 from stations.records.api import router as records_router
 from stations.search.api import router as search_router
@@ -14,6 +16,8 @@ from stations.search.api import router as search_router
 AUDIENCE_OF_ROUTER_MODULE = {
     "stations.search.api": "riders",
     "stations.records.api": "managers",
+    "stations.imports.api": "managers",
+    "stations.photos.api": "managers",
     "stations.planning.api": "planners",
 }
 
@@ -39,4 +43,6 @@ api = YizhanAPI(
 install_error_handlers(api)
 api.add_router("", search_router)
 api.add_router("/manage", records_router)
+api.add_router("/manage", imports_router)
+api.add_router("/manage", photos_router)
 api.add_router("/planning", planning_router)

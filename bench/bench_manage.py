@@ -252,7 +252,7 @@ def child_batch(stations: int, ops: int, runs: int, seed: int) -> dict:
     from django.db import connection
 
     from stations.models import Station, StationChange
-    from stations.imports.readers import Table
+    from stations.imports.table import Table
     from stations.imports.importer import ImportOptions, import_stations
 
     account, client = _manager(DISTRICT, "bench_futian")

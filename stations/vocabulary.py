@@ -1,6 +1,7 @@
 """The controlled vocabularies of Yizhan, with their zh-Hans and English labels.
 
-One place for the API (/meta, validation), the admin and the importer. Amenities and worker
+The one home of these codes and labels: the model choices, the API schemas and /meta, the
+admin, the importer, planning and the map legend all read them from here. Amenities and worker
 types are stored as bit masks, so the position of a code in its tuple is part of the database
 format: append new codes at the end, never reorder or remove.
 """
@@ -76,8 +77,18 @@ COORDSYS: tuple[Term, ...] = (
     Term("bd09", "BD-09（百度）", "BD-09 (Baidu)"),
 )
 
+# Soft-deleted by a manager: kept with its history, hidden from riders. Not in STATUSES, so the
+# riders' API cannot ask for it; the model's choices and the managers' answers use it.
+REMOVED = Term("removed", "已删除", "Removed")
+
 AMENITY_CODES = tuple(term.code for term in AMENITIES)
 WORKER_CODES = tuple(term.code for term in WORKER_TYPES)
+KIND_CODES = tuple(term.code for term in KINDS)
+STATUS_CODES = tuple(term.code for term in STATUSES)
+CHARGING_VEHICLE_CODES = tuple(term.code for term in CHARGING_VEHICLES)
+COORDSYS_CODES = tuple(term.code for term in COORDSYS)
+# How messages name a coordinate system ("outside China, where GCJ-02 coordinates do not exist").
+COORDSYS_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 ALL_WORKERS = "all"
 
 _AMENITY_BIT = {code: 1 << i for i, code in enumerate(AMENITY_CODES)}
@@ -125,6 +136,16 @@ def worker_codes(mask: int) -> list[str]:
     return [code for code, bit in _WORKER_BIT.items() if mask & bit]
 
 
+def label(term: Term) -> str:
+    """The bilingual label the admin and the model choices show: "司机之家 / Driver home"."""
+    return f"{term.zh} / {term.en}"
+
+
 def choices(terms: tuple[Term, ...]) -> list[tuple[str, str]]:
     """Django-style (value, label) choices with bilingual labels."""
-    return [(term.code, f"{term.zh} / {term.en}") for term in terms]
+    return [(term.code, label(term)) for term in terms]
+
+
+def choice_members(terms: tuple[Term, ...]) -> list[tuple[str, tuple[str, str]]]:
+    """(MEMBER_NAME, (code, label)) pairs for Django's functional TextChoices API."""
+    return [(term.code.upper(), (term.code, label(term))) for term in terms]

@@ -13,7 +13,8 @@ import shapely
 from shapely.geometry import shape
 
 from geodata.index import box_key_ranges
-from stations.models import Organisation, Station
+from stations.errors import NotFound
+from stations.models import Account, Organisation, Station
 
 _cache: dict[tuple[int, str], "Jurisdiction"] = {}
 _lock = threading.Lock()
@@ -83,3 +84,13 @@ def _build(organisation: Organisation) -> Jurisdiction:
 
 def forget_jurisdictions() -> None:
     _cache.clear()
+
+
+def visible_station(account: Account, station_id: int, *, lock: bool = False) -> Station:
+    """The station if it lies in the account's jurisdiction; NotFound otherwise (existence
+    outside it is not revealed)."""
+    query = Station.objects.select_for_update() if lock else Station.objects
+    station = query.filter(pk=station_id).first() if 1 <= station_id < 2**63 else None
+    if station is None or not jurisdiction_of(account.organisation).covers(station.lon, station.lat):
+        raise NotFound(f"no station with id {station_id} in your jurisdiction ({account.organisation.name})")
+    return station

@@ -24,7 +24,7 @@ from shapely.prepared import prep
 from geodata.coords import COORDSYS, check_coordsys, geometry_to_wgs84
 from stations.errors import BadRequest
 from stations.models import Station
-from stations.imports.readers import ImportFileError, Table
+from stations.imports.table import ImportFileError, Table
 from stations.imports.rows import (
     KNOWN_COLUMNS,
     RowOptions,

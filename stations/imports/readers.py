@@ -1,6 +1,6 @@
-"""Reading station tables from CSV, GeoJSON and XLSX (import_xlsx) into numbered rows of text fields.
+"""Reading station tables from CSV, GeoJSON and XLSX (imports.xlsx) into numbered rows of text fields.
 
-Readers only parse; they do not judge the values (import_rows does). A file that cannot be
+Readers only parse; they do not judge the values (imports.rows does). A file that cannot be
 read as a table at all raises ImportFileError with a message that says what to fix.
 """
 
@@ -9,36 +9,14 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from stations.errors import BadRequest
+from stations.imports.table import ImportFileError, Table, check_unique_columns
 
 FORMATS = ("csv", "geojson", "xlsx")
 _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
-# A reader puts a reason under this key to reject a row it could read but not trust (an XLSX
-# formula saved without its value); validate_row rejects such a row with that reason.
-ROW_ERROR = "__row_error__"
-
-
-class ImportFileError(BadRequest):
-    """The file as a whole cannot be imported (wrong format, no header, missing columns)."""
-
-
-@dataclass
-class Table:
-    """The columns a file provides and its rows as (row_number, {column: text}).
-
-    CSV row numbers count the header as row 1, as a spreadsheet shows them; XLSX rows are
-    numbered as Excel shows them; GeoJSON rows are numbered by feature, from 1.
-    """
-
-    columns: list[str]
-    rows: Iterator[tuple[int, dict]]
-    coord_system: str | None = None  # the GeoJSON "coord_system" foreign member, if any
-    fmt: str = "csv"
 
 
 def guess_format(name: str) -> str:
@@ -113,9 +91,7 @@ def _read_csv(stream: BinaryIO, encoding: str) -> Table:
     except csv.Error as exc:  # e.g. a field over csv's 131,072-character limit
         raise ImportFileError(f"the CSV header is malformed: {exc}") from None
     columns = [name.strip() for name in header]
-    if len(set(columns)) != len(columns):
-        duplicates = sorted({c for c in columns if columns.count(c) > 1})
-        raise ImportFileError(f"the CSV header repeats column(s) {', '.join(duplicates)}")
+    check_unique_columns(columns, "the CSV header")
 
     def rows() -> Iterator[tuple[int, dict]]:
         try:

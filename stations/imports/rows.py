@@ -19,7 +19,7 @@ from geodata.index import morton_key
 from stations import vocabulary as vocab
 from stations.models import Station
 from stations.search.hours import STATION_TZ, hours_error
-from stations.imports.readers import ROW_ERROR
+from stations.imports.table import ROW_ERROR
 
 # Columns the importer understands. Everything else in a file is ignored with one warning.
 TEXT_COLUMNS = {  # column -> max length (the model's)
@@ -32,12 +32,8 @@ KNOWN_COLUMNS = {
     "charging_sockets", "battery_swap", "max_power_kw", "last_verified_at", *TEXT_COLUMNS,
 }
 EXTERNAL_ID_MAX_LENGTH = 100
-_KINDS = tuple(Station.Kind.values)
-_STATUSES = tuple(term.code for term in vocab.STATUSES)  # not "removed": only a manager removes
-_VEHICLES = tuple(Station.ChargingVehicle.values)
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否"}
-SYSTEM_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 # A "coordinate" this large is another column's value, most often a phone number
 # (the real Jinan export has 15610383000.0 as a longitude).
 _LOOKS_LIKE_PHONE = 1e6
@@ -114,14 +110,14 @@ def row_location(raw: dict, options: RowOptions) -> tuple[float, float]:
         if not out_of_china(lat, lon):
             raise _swapped(lon_text, lat_text)
         raise RowRejected(
-            f"point ({lon_text}, {lat_text}) is outside China, where {SYSTEM_NAMES[options.coordsys]} coordinates"
+            f"point ({lon_text}, {lat_text}) is outside China, where {vocab.COORDSYS_NAMES[options.coordsys]} coordinates"
             " do not exist; check the coordinates or --coordsys"
         )
     lon, lat = to_wgs84(lon, lat, options.coordsys)
     if options.within is not None and not options.within.contains(Point(lon, lat)):
         hint = "; whole-degree coordinates like these are usually a placeholder" if is_whole_degrees(raw) else ""
         raise RowRejected(
-            f"point ({lon_text}, {lat_text}) ({SYSTEM_NAMES[options.coordsys]}) is outside the boundary"
+            f"point ({lon_text}, {lat_text}) ({vocab.COORDSYS_NAMES[options.coordsys]}) is outside the boundary"
             f" {options.within_name}{hint}"
         )
     return lon, lat
@@ -183,7 +179,7 @@ def _optional_fields(raw: dict, values: dict) -> None:
             raise RowRejected(error)
     status = raw.get("status")
     if status is not None:
-        values["status"] = _choice(status, _STATUSES, "status") if status else "open"
+        values["status"] = _choice(status, vocab.STATUS_CODES, "status") if status else "open"
     amenities = raw.get("amenities")
     if amenities is not None:
         mask, error = _amenity_mask(amenities)
@@ -198,7 +194,7 @@ def _optional_fields(raw: dict, values: dict) -> None:
         values["eligible_workers_mask"] = mask
     if "charging_vehicle" in raw:
         text = raw["charging_vehicle"]
-        values["charging_vehicle"] = _choice(text, _VEHICLES, "charging_vehicle") if text else ""
+        values["charging_vehicle"] = _choice(text, vocab.CHARGING_VEHICLE_CODES, "charging_vehicle") if text else ""
     if "charging_sockets" in raw:
         text = raw["charging_sockets"]
         if text and not (text.isascii() and text.isdigit()):
@@ -256,7 +252,7 @@ def validate_row(raw: dict, options: RowOptions) -> StationValues:
     lon, lat = row_location(raw, options)
     kind = raw.get("kind") or options.kind
     if not kind:
-        raise RowRejected(f"kind is empty and no --kind was given; allowed: {', '.join(_KINDS)}")
-    values = {"name": name, "kind": _choice(kind, _KINDS, "kind"), "lon": lon, "lat": lat, "zkey": morton_key(lon, lat)}
+        raise RowRejected(f"kind is empty and no --kind was given; allowed: {', '.join(vocab.KIND_CODES)}")
+    values = {"name": name, "kind": _choice(kind, vocab.KIND_CODES, "kind"), "lon": lon, "lat": lat, "zkey": morton_key(lon, lat)}
     _optional_fields(raw, values)
     return StationValues(external_id, values)

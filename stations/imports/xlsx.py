@@ -32,7 +32,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from stations.imports.readers import ROW_ERROR, ImportFileError, Table
+from stations.imports.table import ROW_ERROR, ImportFileError, Table, check_unique_columns
 
 # Zip-bomb limits, on the sizes the zip directory declares (Python's zipfile stops inflating a
 # member at its declared size, so a member cannot lie its way past them). A 100 000-row sheet is
@@ -210,9 +210,7 @@ def _header(numbered, title: str) -> tuple[int, list[str], list[int]]:
             continue
         positions = [i for i, name in enumerate(names) if name]
         columns = [names[i] for i in positions]
-        if len(set(columns)) != len(columns):
-            duplicates = sorted({c for c in columns if columns.count(c) > 1})
-            raise ImportFileError(f"the header (row {row_number}) repeats column(s) {', '.join(duplicates)}")
+        check_unique_columns(columns, f"the header (row {row_number})")
         return row_number, columns, positions
     raise ImportFileError(f"the worksheet {title!r} is empty; it needs a header row")
 

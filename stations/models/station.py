@@ -9,24 +9,11 @@ from stations.models.indexes import AnswerCoveringIndex
 
 
 class Station(models.Model):
-    class Kind(models.TextChoices):
-        REST_STATION = "rest_station", "户外劳动者服务站点 / Outdoor workers' rest station"
-        DRIVER_HOME = "driver_home", "司机之家 / Driver home"
-        CHARGING_POINT = "charging_point", "充电站点 / Charging point"
-
-    class Status(models.TextChoices):
-        OPEN = "open", "开放 / Open"
-        TEMPORARILY_CLOSED = "temporarily_closed", "暂停开放 / Temporarily closed"
-        CLOSED = "closed", "已关闭 / Closed"
-        PLANNED = "planned", "规划中 / Planned"
-        # Soft-deleted by a manager: kept with its history, hidden from riders (not in
-        # vocabulary.STATUSES, so the riders' API cannot ask for it).
-        REMOVED = "removed", "已删除 / Removed"
-
-    class ChargingVehicle(models.TextChoices):
-        EBIKE = "ebike", "电动自行车 / E-bike"
-        EV = "ev", "电动汽车 / Electric car"
-        BOTH = "both", "两者 / Both"
+    # Codes and labels come from stations.vocabulary (their one home).
+    Kind = models.TextChoices("Kind", vocab.choice_members(vocab.KINDS))
+    # Every riders' status, and "removed" (the managers' soft delete).
+    Status = models.TextChoices("Status", vocab.choice_members((*vocab.STATUSES, vocab.REMOVED)))
+    ChargingVehicle = models.TextChoices("ChargingVehicle", vocab.choice_members(vocab.CHARGING_VEHICLES))
 
     name = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)

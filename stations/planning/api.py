@@ -9,8 +9,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from stations.accounts.auth import planner_auth
-from stations.search.api import json_response
-from stations.search.schemas import Coordsys, ErrorOut
+from stations.http.responses import json_response
+from stations.http.schemas import Coordsys, ErrorOut
 from stations.planning.schemas import CoverageIn, CoverageOut, PlanningOptionsOut, SitesIn, SitesOut
 from stations.planning.exports import districts_csv, run_gaps_geojson
 from stations.planning.maps import render_run_png

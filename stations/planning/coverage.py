@@ -20,17 +20,16 @@ import shapely
 from django.db.models import Count
 
 from geodata import coverage
+from stations import limits
 from stations import vocabulary as vocab
 from stations.errors import BadRequest, NotFound
 from stations.models import Account, CoverageRun, DemandDataset, DemandPoint, Organisation, Station
 from stations.search.hours import STATION_TZ, now_in_china, open_now
 from stations.planning.area import Area, area_names, resolve_area
 
-MAX_RADIUS_M = 20_000
-DEFAULT_RADIUS_M = 500
+DEFAULT_RADIUS_M = limits.DEFAULT_COVERAGE_RADIUS_M
 DEFAULT_KINDS = ("rest_station",)
 RESOLUTIONS = (8, 9)  # H3: res 8 cells ~0.74 km² (edge ~0.53 km), res 9 ~0.11 km² (h3geo.org/docs/core-library/restable)
-KIND_CODES = tuple(Station.Kind.values)
 # Metres per degree of latitude on the sphere of geodata.distance (2πR / 360), to widen a bbox by a radius.
 _M_PER_DEG = 2 * math.pi * coverage.EARTH_RADIUS_M / 360
 _AT_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -90,13 +89,13 @@ def parse_at(text: str | None, today: datetime.date | None = None) -> datetime.d
 
 def check_query(query: CoverageQuery) -> None:
     """BadRequest for a parameter out of range, before any work is done."""
-    if isinstance(query.radius_m, bool) or not isinstance(query.radius_m, (int, float)) or not 0 < query.radius_m <= MAX_RADIUS_M:
-        raise BadRequest(f"radius_m must be > 0 and <= {MAX_RADIUS_M} metres, got {query.radius_m!r}")
+    if isinstance(query.radius_m, bool) or not isinstance(query.radius_m, (int, float)) or not 0 < query.radius_m <= limits.MAX_COVERAGE_RADIUS_M:
+        raise BadRequest(f"radius_m must be > 0 and <= {limits.MAX_COVERAGE_RADIUS_M} metres, got {query.radius_m!r}")
     if not query.kinds:
-        raise BadRequest(f"kinds must name at least one kind; allowed: {', '.join(KIND_CODES)}")
-    unknown = [k for k in query.kinds if k not in KIND_CODES]
+        raise BadRequest(f"kinds must name at least one kind; allowed: {', '.join(vocab.KIND_CODES)}")
+    unknown = [k for k in query.kinds if k not in vocab.KIND_CODES]
     if unknown:
-        raise BadRequest(f"unknown kind {', '.join(map(repr, unknown))}; allowed: {', '.join(KIND_CODES)}")
+        raise BadRequest(f"unknown kind {', '.join(map(repr, unknown))}; allowed: {', '.join(vocab.KIND_CODES)}")
     if query.worker is not None and query.worker not in vocab.WORKER_CODES:
         raise BadRequest(f"unknown worker type {query.worker!r}; allowed: {', '.join(vocab.WORKER_CODES)}")
     if query.resolution not in RESOLUTIONS:

@@ -15,7 +15,7 @@ from django.db import transaction
 from geodata.coords import check_coordsys
 from stations.errors import BadRequest
 from stations.models import DemandDataset, DemandPoint
-from stations.imports.readers import ImportFileError, Table
+from stations.imports.table import ImportFileError, Table, rejected_rows_listing
 from stations.imports.rows import RowOptions, RowRejected, number_field, row_location
 
 CHUNK_ROWS = 5000
@@ -56,9 +56,7 @@ class DemandImportAborted(BadRequest):
     """Rows were rejected: nothing was written. The message lists the first rejected rows."""
 
     def __init__(self, report: DemandImportReport):
-        lines = [f"row {row}: {reason}" for row, reason in report.rejects[:SHOWN_REJECTS]]
-        if len(report.rejects) > SHOWN_REJECTS:
-            lines.append(f"... and {len(report.rejects) - SHOWN_REJECTS} more rejected rows")
+        lines = rejected_rows_listing(report.rejects, SHOWN_REJECTS)
         lines.append(f"import aborted: {len(report.rejects)} rows rejected, nothing written (fix them and import again)")
         super().__init__("\n".join(lines))
         self.report = report

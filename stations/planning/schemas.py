@@ -4,14 +4,16 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from stations.search.schemas import Coordsys
-
-Kind = Literal["rest_station", "driver_home", "charging_point"]
+from stations import limits
+from stations.http.schemas import Coordsys, Kind
 
 
 class CoverageIn(Schema):
     demand: str = Field(..., description="Name of the demand dataset (see import_demand).", examples=["shenzhen-food-pickups"])
-    radius_m: float = Field(500, gt=0, le=20_000, allow_inf_nan=False, description="Service radius in metres, (0, 20000]; 500, 1000 and 1500 are usual.")
+    radius_m: float = Field(
+        limits.DEFAULT_COVERAGE_RADIUS_M, gt=0, le=limits.MAX_COVERAGE_RADIUS_M, allow_inf_nan=False,
+        description=f"Service radius in metres, (0, {limits.MAX_COVERAGE_RADIUS_M}]; 500, 1000 and 1500 are usual.",
+    )
     kinds: list[str] = Field(["rest_station"], description="Station kinds that count (rest_station, driver_home, charging_point).")
     worker: str | None = Field(None, description="Only stations serving this worker type (e.g. delivery); default: any.")
     at: str | None = Field(None, description="Only stations open then by their opening hours: '22:00' (today, China time) or '2026-12-01T22:00'. Stations with unknown hours do not count.")
@@ -60,7 +62,7 @@ class CoverageOut(Schema):
 
 class SitesIn(Schema):
     coverage: int = Field(..., description="The id of a coverage run.")
-    p: int = Field(10, ge=1, le=100, description="How many new sites, 1..100.")
+    p: int = Field(limits.DEFAULT_SITES, ge=1, le=limits.MAX_SITES, description=f"How many new sites, 1..{limits.MAX_SITES}.")
     candidates: Literal["gaps"] | list[Any] = Field(
         "gaps", description='"gaps" (the centres of the run\'s gap cells) or a list of [lon, lat] / {"lon", "lat"} points in `coordsys`.'
     )

@@ -12,13 +12,12 @@ from shapely.geometry import shape
 from geodata import coverage
 from geodata.coords import check_coordsys, check_lon_lat, from_wgs84, to_wgs84
 from geodata.rounding import round_coord
+from stations import limits
 from stations.errors import BadRequest
 from stations.models import CoverageRun, DemandDataset
 from stations.planning.coverage import demand_in_area
 from stations.planning.area import Area, District
 
-MAX_SITES = 100
-MAX_CANDIDATES = 10_000
 
 
 class StaleRun(BadRequest):
@@ -32,8 +31,8 @@ def _candidates(run: CoverageRun, candidates, coordsys: str) -> tuple[np.ndarray
         return np.array([g["lon"] for g in gaps], dtype=np.float64), np.array([g["lat"] for g in gaps], dtype=np.float64)
     if not isinstance(candidates, list) or not candidates:
         raise BadRequest('candidates must be "gaps" or a non-empty list of points [lon, lat] or {"lon": .., "lat": ..}')
-    if len(candidates) > MAX_CANDIDATES:
-        raise BadRequest(f"at most {MAX_CANDIDATES} candidate points, got {len(candidates)}")
+    if len(candidates) > limits.MAX_SITE_CANDIDATES:
+        raise BadRequest(f"at most {limits.MAX_SITE_CANDIDATES} candidate points, got {len(candidates)}")
     lon, lat = [], []
     for i, point in enumerate(candidates):
         if isinstance(point, dict):
@@ -62,8 +61,8 @@ def _run_area(run: CoverageRun) -> Area:
 def suggest_sites(run: CoverageRun, p: int, candidates="gaps", coordsys: str = "wgs84") -> dict:
     """Choose up to p sites, store them on the run (its map shows them) and return the answer."""
     check_coordsys(coordsys)
-    if isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= MAX_SITES:
-        raise BadRequest(f"p must be a whole number 1..{MAX_SITES}, got {p!r}")
+    if isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= limits.MAX_SITES:
+        raise BadRequest(f"p must be a whole number 1..{limits.MAX_SITES}, got {p!r}")
     parameters = run.parameters
     dataset = DemandDataset.objects.filter(name=parameters["dataset"]).first()
     if dataset is None or dataset.updated_at.isoformat() != parameters["dataset_updated_at"]:

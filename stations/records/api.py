@@ -1,36 +1,31 @@
-"""The union managers' write API: token-authenticated, scoped to the caller's jurisdiction.
+"""The union managers' station records API: token-authenticated, scoped to the caller's jurisdiction.
 
 Stations outside it do not exist here (404). Every change names the version it is based on
 (If-Match or "version"); a stale one answers 409 with the current record.
 """
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Header, Path, Query, Router, Status
-from ninja.files import UploadedFile
+from ninja import Header, Path, Query, Router, Status
 
 from stations.accounts.auth import manager_auth
-from stations.search.schemas import Coordsys, ErrorOut, PhotoOut
+from stations.accounts.jurisdiction import visible_station
+from stations.http.preconditions import expected_version
+from stations.http.schemas import Coordsys, ErrorOut
+from stations.records import batch as station_batch
+from stations.records import listing as manager_list
+from stations.records import writes as station_writes
 from stations.records.schemas import (
     BatchIn,
     BatchOut,
     ConflictOut,
     HistoryOut,
-    ImportOut,
-    ImportRejectedOut,
-    Kind,
     ListQueryIn,
     ManagedPageOut,
     ManagedStationOut,
-    PhotoOrderIn,
     StationIn,
     StationPatch,
 )
-from stations.records import listing as manager_list
-from stations.photos import store as photo_store
-from stations.records import batch as station_batch
-from stations.imports import uploads as station_uploads
-from stations.records import writes as station_writes
-from stations.records.writes import Actor, expected_version, station_out
+from stations.records.writes import Actor, station_out
 
 router = Router(auth=manager_auth, tags=["managers"])
 
@@ -40,6 +35,17 @@ _WRITE_ERRORS = {**_ERRORS, 409: ConflictOut, 428: ErrorOut}
 
 def _actor(request: HttpRequest, via: str = "api") -> Actor:
     return Actor(request.auth, via)
+
+
+def _create_data(fields: dict) -> dict:
+    return StationIn.model_validate(fields).model_dump()
+
+
+def _patch_data(fields: dict) -> dict:
+    return StationPatch.model_validate(fields).model_dump(exclude_unset=True, exclude={"version"})
+
+
+_BATCH_VALIDATORS = station_batch.StationValidators(create=_create_data, update=_patch_data)
 
 
 def _with_etag(response_status: int, body: dict, response: HttpResponse) -> Status:
@@ -61,7 +67,8 @@ def batch(request: HttpRequest, response: HttpResponse, payload: BatchIn, idempo
     organisation's source unless `source` says otherwise). Each one is applied or rejected on
     its own; a rejected one changes nothing. With an `Idempotency-Key` header, a retry of the
     same batch answers the first result again instead of applying it twice."""
-    body, replayed = station_batch.run_batch(_actor(request, "batch"), payload, idempotency_key, request.body)
+    operations = [station_batch.BatchOperation(**operation.model_dump()) for operation in payload.operations]
+    body, replayed = station_batch.run_batch(_actor(request, "batch"), operations, _BATCH_VALIDATORS, idempotency_key, request.body)
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return Status(200, body)
@@ -77,7 +84,7 @@ def list_stations(request: HttpRequest, q: Query[ListQueryIn]):
 @router.get("/stations/{station_id}", response={200: ManagedStationOut, **_ERRORS}, summary="One of your stations")
 def detail(request: HttpRequest, response: HttpResponse, station_id: Path[int], coordsys: Coordsys = "wgs84"):
     """The station with its current `version` (also sent as the ETag header)."""
-    station = station_writes.visible_station(request.auth, station_id)
+    station = visible_station(request.auth, station_id)
     return _with_etag(200, station_out(station, coordsys), response)
 
 
@@ -122,51 +129,3 @@ def revert(request: HttpRequest, response: HttpResponse, station_id: Path[int], 
     a new change (nothing in the history is lost)."""
     station = station_writes.revert_station(_actor(request), station_id, change_id, expected_version(if_match, version))
     return _with_etag(200, station_out(station), response)
-
-
-@router.post(
-    "/imports",
-    response={200: ImportOut, 400: ImportRejectedOut | ErrorOut, 401: ErrorOut, 403: ErrorOut},
-    summary="Upload a CSV, XLSX or GeoJSON of stations",
-)
-def upload(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    coordsys: Form[Coordsys],
-    kind: Form[Kind | None] = None,
-    dry_run: Form[bool] = False,
-    skip_invalid: Form[bool] = False,
-    format: Form[str | None] = None,
-):
-    """The same importer as `manage.py import_stations`, in your organisation's source
-    (`org:<name>`): rows are upserted by `external_id`; rows outside your jurisdiction are
-    rejected. All or nothing unless `skip_invalid=true`; `dry_run=true` validates only. The
-    answer lists every rejected row with its number and reason."""
-    report = station_uploads.import_upload(
-        request.auth, file, coordsys=coordsys, kind=kind, fmt=format, dry_run=dry_run, skip_invalid=skip_invalid
-    )
-    return Status(200, report)
-
-
-@router.post("/stations/{station_id}/photos", response={201: PhotoOut, **_ERRORS, 413: ErrorOut}, summary="Add a photo")
-def add_photo(request: HttpRequest, station_id: Path[int], file: File[UploadedFile]):
-    """A JPEG, PNG or WebP (judged by its content) up to 10 MB and 40 megapixels. It is turned
-    upright, stripped of all metadata (GPS included) and stored as a ≤ 1600 px WebP with a
-    ≤ 320 px thumbnail; riders see both URLs in the station's detail."""
-    station = station_writes.visible_station(request.auth, station_id)
-    photo = photo_store.add_photo(station, file, request.auth.user)
-    return Status(201, photo_store.photo_json(photo))
-
-
-@router.put("/stations/{station_id}/photos/order", response={200: list[PhotoOut], **_ERRORS}, summary="Reorder photos")
-def reorder_photos(request: HttpRequest, station_id: Path[int], payload: PhotoOrderIn):
-    """Send every photo id of the station once, first shown first."""
-    station = station_writes.visible_station(request.auth, station_id)
-    return [photo_store.photo_json(p) for p in photo_store.reorder_photos(station, payload.photo_ids)]
-
-
-@router.delete("/stations/{station_id}/photos/{photo_id}", response={204: None, **_ERRORS}, summary="Delete a photo")
-def delete_photo(request: HttpRequest, station_id: Path[int], photo_id: Path[int]):
-    station = station_writes.visible_station(request.auth, station_id)
-    photo_store.delete_photo(station, photo_id)
-    return Status(204, None)

@@ -1,13 +1,11 @@
 """Use case: a manager's own stations, recently changed last, one cursor-paged slice at a time."""
 
-import base64
-import binascii
 import datetime
-import json
 
 from django.db.models import Q
 
 from stations.errors import BadRequest
+from stations.http.cursor import InvalidCursor, decode_cursor, encode_cursor
 from stations.models import Account
 from stations.accounts.jurisdiction import jurisdiction_of
 from stations.records.writes import station_out
@@ -17,20 +15,16 @@ from stations.records.writes import station_out
 _READ_FACTOR = 2
 
 
-def _encode(updated_at: datetime.datetime, station_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([updated_at.isoformat(), station_id]).encode()).decode()
-
-
 def _decode(cursor: str) -> tuple[datetime.datetime, int]:
+    text, station_id = decode_cursor(cursor, str, int)
     try:
-        text, station_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         stamp = datetime.datetime.fromisoformat(text)
-        if not isinstance(station_id, int) or stamp.tzinfo is None:
-            raise ValueError
         stamp.astimezone(datetime.timezone.utc)  # OverflowError past year 9999 (or before 1) in UTC
-        return stamp, station_id
-    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeError):
-        raise BadRequest("cursor is not valid: pass the `next` value of the previous page unchanged") from None
+    except (ValueError, OverflowError):
+        raise InvalidCursor from None
+    if stamp.tzinfo is None:
+        raise InvalidCursor
+    return stamp, station_id
 
 
 def _after(updated_at: datetime.datetime, station_id: int) -> Q:
@@ -64,5 +58,5 @@ def page(account: Account, updated_since: datetime.datetime | None, limit: int, 
         if len(batch) < limit * _READ_FACTOR:
             break
     # `next` only when a further row may exist: a full page was read.
-    next_cursor = _encode(results[-1].updated_at, results[-1].id) if len(results) == limit else None
+    next_cursor = encode_cursor(results[-1].updated_at.isoformat(), results[-1].id) if len(results) == limit else None
     return {"count": len(results), "results": [station_out(s, coordsys) for s in results], "next": next_cursor}

@@ -1,4 +1,4 @@
-"""Request and response schemas of the managers' write API (/api/v1/manage/)."""
+"""Schemas of the managers' station records API (/api/v1/manage/stations...): writes, batch, list, history."""
 
 import datetime
 from typing import Annotated, Literal
@@ -7,13 +7,13 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
 
+from stations import limits
 from stations import vocabulary as vocab
-from stations.search.schemas import Coordsys, Latitude, Longitude, StationDetailOut
+from stations.http.schemas import ChargingVehicle, Coordsys, Kind, Latitude, Longitude, StationDetailOut
 from stations.search.hours import hours_error
 
-Kind = Literal["rest_station", "driver_home", "charging_point"]
 # "removed" is not settable: DELETE removes a station.
-Status = Literal["open", "temporarily_closed", "closed", "planned"]
+Status = Literal[vocab.STATUS_CODES]
 
 
 def _without_nul(text: str) -> str:
@@ -65,7 +65,7 @@ def _check_hours(text: str | None) -> str | None:
 
 
 class ChargingIn(Schema):
-    vehicle: Literal["ebike", "ev", "both"] | None = None
+    vehicle: ChargingVehicle | None = None
     sockets: int | None = Field(None, ge=0, le=100_000)
     battery_swap: bool | None = None
     max_power_kw: float | None = Field(None, ge=0, le=10_000, allow_inf_nan=False)
@@ -132,10 +132,6 @@ class ManagedStationOut(StationDetailOut):
     pass
 
 
-class PhotoOrderIn(Schema):
-    photo_ids: list[int] = Field(..., description="Every photo id of the station, in the new order")
-
-
 class ConflictOut(Schema):
     detail: str
     current: dict | None = Field(None, description="The station as it is now (stale version)")
@@ -168,7 +164,7 @@ class ManagedPageOut(Schema):
 
 class ListQueryIn(Schema):
     updated_since: StorableDatetime | None = Field(None, description="Only stations changed at or after this time (ISO 8601).")
-    limit: int = Field(100, ge=1, le=500)
+    limit: int = Field(limits.DEFAULT_PAGE_SIZE, ge=1, le=limits.MAX_PAGE_SIZE)
     cursor: str | None = None
     coordsys: Coordsys = "wgs84"
 
@@ -186,7 +182,7 @@ class BatchOperationIn(Schema):
 
 
 class BatchIn(Schema):
-    operations: list[BatchOperationIn] = Field(..., min_length=1, max_length=1000)
+    operations: list[BatchOperationIn] = Field(..., min_length=1, max_length=limits.MAX_BATCH_OPERATIONS)
 
 
 class BatchResultOut(Schema):
@@ -203,26 +199,3 @@ class BatchOut(Schema):
     applied: int
     rejected: int
     results: list[BatchResultOut]
-
-
-class ImportErrorOut(Schema):
-    row: int
-    external_id: str
-    reason: str
-
-
-class ImportOut(Schema):
-    summary: str
-    dry_run: bool
-    written: bool
-    total_rows: int
-    created: int
-    updated: int
-    unchanged: int
-    rejected: int
-    errors: list[ImportErrorOut] = Field(..., description="Row-numbered reasons (row 1 = the header of a CSV)")
-    warnings: list[str]
-
-
-class ImportRejectedOut(ImportOut):
-    detail: str

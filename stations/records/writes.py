@@ -18,18 +18,17 @@ from geodata.coords import out_of_china, to_wgs84
 from geodata.distance import haversine_m
 from geodata.index import circle_search_area
 from stations import vocabulary as vocab
-from stations.errors import BadRequest, Conflict, Forbidden, NotFound, PreconditionRequired
+from stations.errors import BadRequest, Conflict, Forbidden, NotFound
 from stations.models import Account, Station, StationChange
 from stations.search.hours import now_in_china
-from stations.imports.rows import SYSTEM_NAMES
-from stations.accounts.jurisdiction import jurisdiction_of
+from stations.accounts.jurisdiction import jurisdiction_of, visible_station
 from stations.search.station_json import detail_json
 from stations.records.state import apply_state, diff_states, state_of
 
 DUPLICATE_RADIUS_M = 30.0
 NAME_SIMILARITY = 0.6
 # Every status but "removed" (vocab.STATUSES does not list it).
-_LIVE_STATUSES = frozenset(term.code for term in vocab.STATUSES)
+_LIVE_STATUSES = frozenset(vocab.STATUS_CODES)
 _SIMPLE_FIELDS = (
     "name", "name_en", "kind", "status", "address", "city", "city_adcode", "district", "district_adcode",
     "opening_hours", "phone", "operator", "last_verified_at",
@@ -47,42 +46,8 @@ class Actor:
 # -- reading within a jurisdiction -------------------------------------------------------------
 
 
-def visible_station(account: Account, station_id: int, *, lock: bool = False) -> Station:
-    """The station if it lies in the account's jurisdiction; NotFound otherwise (existence
-    outside it is not revealed)."""
-    query = Station.objects.select_for_update() if lock else Station.objects
-    station = query.filter(pk=station_id).first() if 1 <= station_id < 2**63 else None
-    if station is None or not jurisdiction_of(account.organisation).covers(station.lon, station.lat):
-        raise NotFound(f"no station with id {station_id} in your jurisdiction ({account.organisation.name})")
-    return station
-
-
 def station_out(station: Station, coordsys: str = "wgs84") -> dict:
     return detail_json(station, coordsys, now_in_china())
-
-
-# -- version preconditions ---------------------------------------------------------------------
-
-
-def expected_version(if_match: str | None, body_version: int | None) -> int:
-    """The version a write is based on, from If-Match ("3", W/"3") or the body; 428 if neither."""
-    header_version = None
-    if if_match is not None:
-        text = if_match.strip().removeprefix("W/").strip('"').strip()
-        # isascii: "²" is a digit to isdigit() but not to int(); 19 digits reach past any version
-        # and keep int() far from its 4,300-digit limit.
-        if not (text.isascii() and text.isdigit() and len(text) <= 19):
-            raise BadRequest(f'If-Match must be the station\'s version, e.g. If-Match: "3"; got {if_match!r}')
-        header_version = int(text)
-    if header_version is not None and body_version is not None and header_version != body_version:
-        raise BadRequest(f"If-Match says version {header_version} but the body says {body_version}; send one")
-    version = header_version if header_version is not None else body_version
-    if version is None:
-        raise PreconditionRequired(
-            "say which version this change is based on: an If-Match header with the station's version"
-            ' (If-Match: "3") or a "version" field; GET the station for its current version'
-        )
-    return version
 
 
 def _check_version(station: Station, version: int, coordsys: str) -> None:
@@ -100,7 +65,7 @@ def _check_version(station: Station, version: int, coordsys: str) -> None:
 def wgs84_location(lon: float, lat: float, coordsys: str) -> tuple[float, float]:
     if coordsys != "wgs84" and out_of_china(lon, lat):
         raise BadRequest(
-            f"point (lon {lon}, lat {lat}) is outside China, where {SYSTEM_NAMES[coordsys]} coordinates do not exist;"
+            f"point (lon {lon}, lat {lat}) is outside China, where {vocab.COORDSYS_NAMES[coordsys]} coordinates do not exist;"
             " check the coordinates or coordsys"
         )
     return to_wgs84(lon, lat, coordsys)

@@ -1,28 +1,27 @@
 """The riders' API: public, read-only, small and fast.
 
 Handlers parse (ninja), call one service, and return. The hot endpoints return orjson bytes
-directly and parse their query strings with stations.http.fast_query: the schemas still document
+directly (stations.http.responses) and parse their query strings with stations.http.fast_query: the schemas still document
 both in OpenAPI, and tests check the bodies against them.
 """
 
 from functools import lru_cache
 
-import orjson
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Path, Query, Router
 
 from stations.search.schemas import (
     BboxQueryIn,
     DetailQueryIn,
-    ErrorOut,
     HealthOut,
     MetaOut,
     NearestOut,
     NearestQueryIn,
-    StationDetailOut,
     StationPageOut,
 )
 from stations.http.fast_query import parse_query, query_parameters
+from stations.http.responses import json_response
+from stations.http.schemas import ErrorOut, StationDetailOut
 from stations.search import registry as registry_info
 from stations.search.filters import build_filters
 from stations.search.nearest import NearestQuery, nearest_stations
@@ -34,10 +33,6 @@ MAX_ID = 2**63 - 1
 
 # The same few filter strings arrive again and again; a bad one raises and is not cached.
 _filters = lru_cache(maxsize=1024)(build_filters)
-
-
-def json_response(data: dict, status: int = 200) -> HttpResponse:
-    return HttpResponse(orjson.dumps(data), content_type="application/json", status=status)
 
 
 @router.get(

@@ -4,9 +4,6 @@ from stations import vocabulary as vocab
 from stations.errors import BadRequest
 from stations.search.sql import Filters
 
-KIND_CODES = tuple(term.code for term in vocab.KINDS)
-STATUS_CODES = tuple(term.code for term in vocab.STATUSES)
-
 
 def parse_codes(text: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
     """'a,b' -> ('a', 'b'), each checked against ``allowed``; None or '' -> ()."""
@@ -22,7 +19,7 @@ def parse_codes(text: str | None, allowed: tuple[str, ...], what: str) -> tuple[
 def build_filters(kind: str | None, amenity: str | None, status: str | None) -> Filters:
     """The store-side filters of a riders' query; only open stations unless ``status`` says otherwise."""
     return Filters(
-        statuses=parse_codes(status, STATUS_CODES, "status") or ("open",),
-        kinds=parse_codes(kind, KIND_CODES, "kind"),
+        statuses=parse_codes(status, vocab.STATUS_CODES, "status") or ("open",),
+        kinds=parse_codes(kind, vocab.KIND_CODES, "kind"),
         amenity_mask=vocab.amenity_mask(parse_codes(amenity, vocab.AMENITY_CODES, "amenity")),
     )

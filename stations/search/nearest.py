@@ -23,8 +23,6 @@ from stations.search.sql import (
 )
 from stations.search.station_json import summaries_json
 
-MAX_K = 100
-MAX_RADIUS_M = 50_000.0
 _round_tenth = rounder(1)  # distances and bearings: to 10 cm and a tenth of a degree
 
 

@@ -4,13 +4,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from stations import limits
 from stations import vocabulary as vocab
 from stations.errors import NotFound
 from stations.models import Station
 from stations.search.hours import now_in_china
-from stations.search.nearest import MAX_K, MAX_RADIUS_M
 from stations.search.station_json import detail_json
-from stations.search.viewport import MAX_LIMIT
 
 _COUNT_CACHE_KEY = "stations:health:count"
 _DATABASE_NAMES = {"sqlite": "sqlite", "postgresql": "postgresql"}
@@ -29,7 +28,7 @@ def meta() -> dict:
         "eligible_workers": [{"code": vocab.ALL_WORKERS, "zh": "所有劳动者", "en": "All workers"}]
         + _terms(vocab.WORKER_TYPES),
         "charging_vehicles": _terms(vocab.CHARGING_VEHICLES),
-        "limits": {"max_k": MAX_K, "max_radius_m": MAX_RADIUS_M, "max_bbox_limit": MAX_LIMIT},
+        "limits": {"max_k": limits.MAX_K, "max_radius_m": float(limits.MAX_RADIUS_M), "max_bbox_limit": limits.MAX_PAGE_SIZE},
     }
 
 

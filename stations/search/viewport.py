@@ -1,18 +1,16 @@
 """Use case: the stations inside a map viewport (bbox), one cursor-paged slice at a time."""
 
-import base64
-import binascii
 import math
 
 from geodata.coords import from_wgs84, to_wgs84
 from geodata.index import box_key_ranges
+from stations import limits
 from stations.errors import BadRequest
+from stations.http.cursor import InvalidCursor, decode_cursor, encode_cursor
 from stations.search.hours import now_in_china
 from stations.search.sql import LAT, LON, ZKEY, Filters, fetch_range_page
 from stations.search.station_json import summaries_json
 
-MAX_LIMIT = 500
-DEFAULT_LIMIT = 100
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -56,29 +54,20 @@ def _wgs84_search_box(box, coordsys: str) -> tuple[float, float, float, float]:
     )
 
 
-def encode_cursor(zkey: int, station_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{zkey}:{station_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[int, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        zkey_text, id_text = raw.split(":")
-        zkey, station_id = int(zkey_text), int(id_text)
-        if zkey < 0 or station_id < 0 or zkey >= 1 << 62 or station_id >= 1 << 62:
-            raise ValueError
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise BadRequest("cursor is not valid: pass the `next` value of the previous page unchanged") from None
+def _after(cursor: str) -> tuple[int, int]:
+    zkey, station_id = decode_cursor(cursor, int, int)
+    if not (0 <= zkey < 1 << 62 and 0 <= station_id < 1 << 62):
+        raise InvalidCursor
     return zkey, station_id
 
 
 def stations_in_bbox(
-    bbox: str, filters: Filters, coordsys: str = "wgs84", limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    bbox: str, filters: Filters, coordsys: str = "wgs84", limit: int = limits.DEFAULT_PAGE_SIZE, cursor: str | None = None
 ) -> dict:
     """``{"count", "results", "next"}``: up to ``limit`` stations inside the box, in a stable
     order (Morton key, then id); ``next`` is the cursor of the following page or null."""
     box = parse_bbox(bbox)
-    after = decode_cursor(cursor) if cursor else (-1, -1)
+    after = _after(cursor) if cursor else (-1, -1)
     search_box = _wgs84_search_box(box, coordsys)
     min_lon, min_lat, max_lon, max_lat = box
 

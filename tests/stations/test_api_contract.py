@@ -3,7 +3,8 @@ that OpenAPI publishes, so the docs never drift from what phones receive."""
 
 import pytest
 
-from stations.search.schemas import MetaOut, NearestOut, StationDetailOut, StationPageOut, HealthOut
+from stations.http.schemas import StationDetailOut
+from stations.search.schemas import HealthOut, MetaOut, NearestOut, StationPageOut
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ import pytest
 from geodata.index import morton_key
 from stations.models import Station
 from stations.imports import importer
-from stations.imports.readers import ImportFileError, read_table
+from stations.imports.readers import read_table
+from stations.imports.table import ImportFileError
 from stations.imports.importer import ImportAborted, ImportOptions, import_stations
 from stations.vocabulary import amenity_mask
 

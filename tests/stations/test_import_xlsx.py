@@ -18,7 +18,8 @@ from openpyxl.styles import PatternFill
 from stations.models import Station
 from stations.imports import xlsx as import_xlsx
 from stations.search.hours import STATION_TZ
-from stations.imports.readers import ImportFileError, guess_format, read_table
+from stations.imports.readers import guess_format, read_table
+from stations.imports.table import ImportFileError
 from stations.imports.xlsx import cell_text
 from stations.imports.importer import ImportOptions, import_stations
 from tests.stations.import_helpers import run

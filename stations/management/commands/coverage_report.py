@@ -10,7 +10,7 @@ from stations.management.terminal import progress_bar
 from stations.models import CoverageRun, Organisation
 from stations.planning.exports import districts_csv, gaps_geojson
 from stations.planning.maps import render_run_png
-from stations.planning.coverage import DEFAULT_RADIUS_M, KIND_CODES, RESOLUTIONS, CoverageQuery, compute_coverage
+from stations.planning.coverage import DEFAULT_RADIUS_M, RESOLUTIONS, CoverageQuery, compute_coverage
 
 STEPS = ("demand", "stations", "coverage", "gaps")
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", help="work within this organisation's area (default: every loaded organisation)")
         parser.add_argument("--radius", type=float, default=DEFAULT_RADIUS_M, help="service radius in metres (default 500)")
         parser.add_argument("--dataset", help="demand dataset (default: the only one loaded)")
-        parser.add_argument("--kinds", default="rest_station", help=f"comma-separated station kinds: {', '.join(KIND_CODES)} (default rest_station)")
+        parser.add_argument("--kinds", default="rest_station", help=f"comma-separated station kinds: {', '.join(vocab.KIND_CODES)} (default rest_station)")
         parser.add_argument("--worker", choices=vocab.WORKER_CODES, help="only stations serving this worker type")
         parser.add_argument("--at", help="only stations open then: '22:00' (today) or '2026-12-01T22:00'")
         parser.add_argument("--resolution", type=int, choices=RESOLUTIONS, default=8, help="H3 resolution of the gap grid")

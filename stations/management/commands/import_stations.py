@@ -4,10 +4,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from geodata.coords import COORDSYS
+from stations import vocabulary as vocab
 from stations.errors import BadRequest
 from stations.management.terminal import open_input, progress_bar
 from stations.models import Station
 from stations.imports.readers import FORMATS, guess_format, read_table
+from stations.imports.table import rejected_rows_listing
 from stations.imports.importer import (
     ImportAborted,
     ImportOptions,
@@ -23,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="CSV or .xlsx (with a header row), or GeoJSON FeatureCollection of Points")
-        parser.add_argument("--kind", choices=Station.Kind.values, help="kind of every row without a 'kind' column")
+        parser.add_argument("--kind", choices=vocab.KIND_CODES, help="kind of every row without a 'kind' column")
         parser.add_argument("--coordsys", choices=COORDSYS, required=True, help="coordinate system of the file")
         parser.add_argument("--source", required=True, help="name of the data source; with external_id it identifies a station")
         parser.add_argument("--id-column", default="external_id", help="column holding the stable id (default: external_id)")
@@ -81,7 +83,4 @@ class Command(BaseCommand):
 
     @staticmethod
     def _rejected_rows(report) -> list[str]:
-        lines = [f"row {reject.row}: {reject.reason}" for reject in report.rejects[:SHOWN_PROBLEMS]]
-        if len(report.rejects) > SHOWN_PROBLEMS:
-            lines.append(f"... and {len(report.rejects) - SHOWN_PROBLEMS} more rejected rows")
-        return lines
+        return rejected_rows_listing([(reject.row, reject.reason) for reject in report.rejects], SHOWN_PROBLEMS)

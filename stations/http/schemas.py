@@ -1,0 +1,67 @@
+"""The schemas every router shares: the error body, coordinate types, and the public station
+record (riders' detail; managers' answers extend it). Explicit fields, never __all__."""
+
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+from stations import vocabulary as vocab
+
+Coordsys = Literal[vocab.COORDSYS_CODES]
+Kind = Literal[vocab.KIND_CODES]
+ChargingVehicle = Literal[vocab.CHARGING_VEHICLE_CODES]
+
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description="Latitude in degrees, -90..90")]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="Longitude in degrees, -180..180")]
+
+COMMA_CODES = "Comma-separated codes (see /api/v1/meta)."
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., examples=["lat: Input should be less than or equal to 90 (got '123')"])
+
+
+class ChargingOut(Schema):
+    vehicle: ChargingVehicle | None
+    sockets: int | None
+    battery_swap: bool | None
+    max_power_kw: float | None
+
+
+class PhotoOut(Schema):
+    id: int
+    position: int
+    url: str = Field(..., description="The photo, at most 1600 px on its long side (WebP)")
+    thumb_url: str = Field(..., description="A thumbnail, at most 320 px (WebP)")
+    width: int
+    height: int
+
+
+class StationDetailOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    kind: str
+    lat: float
+    lon: float
+    coordsys: Coordsys
+    address: str
+    city: str
+    city_adcode: str
+    district: str
+    district_adcode: str
+    amenities: list[str]
+    opening_hours: str
+    open_now: bool | None
+    status: str
+    phone: str
+    operator: str
+    charging: ChargingOut | None
+    eligible_workers: list[str]
+    source: str
+    external_id: str
+    created_at: str
+    updated_at: str
+    last_verified_at: str | None
+    version: int
+    photos: list[PhotoOut]
