@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from stations.models import StationChange, StationPhoto
-from tests.stations.managers.test_api_photos import jpeg_with_gps
-from tests.stations.managers.helpers import JSON, futian_station, registry_state
+from tests.stations.photos.test_api_photos import jpeg_with_gps
+from tests.stations.helpers import JSON, futian_station, registry_state
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from stations.models import Station, StationChange
-from tests.stations.managers.helpers import JSON, futian_station, registry_state
+from tests.stations.helpers import JSON, futian_station, registry_state
 from tests.stations.personas import NANSHAN_POINT
 
 pytestmark = pytest.mark.django_db

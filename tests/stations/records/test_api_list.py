@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from stations.models import Station
-from tests.stations.managers.helpers import futian_station, nanshan_station
+from tests.stations.helpers import futian_station, nanshan_station
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/manage/stations"

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from geodata.coords import wgs84_to_gcj02
 from geodata.distance import haversine_m
 from stations.models import Station
-from tests.stations.import_helpers import run
+from tests.stations.imports.helpers import run
 
 pytestmark = pytest.mark.django_db
 

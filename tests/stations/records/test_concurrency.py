@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from stations.models import StationChange
-from tests.stations.managers.helpers import JSON, futian_station
+from tests.stations.helpers import JSON, futian_station
 
 
 @pytest.mark.django_db(transaction=True)

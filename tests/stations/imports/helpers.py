@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
 
 
 def run(path, *args, **options) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from geodata.coords import wgs84_to_gcj02
 from geodata.distance import haversine_m
 from geodata.index import morton_key
 from stations.models import Station
-from tests.stations.import_helpers import FIXTURES, run
+from tests.stations.imports.helpers import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
 DEMO = Path(settings.BASE_DIR) / "data" / "demo"

@@ -8,7 +8,7 @@ import pytest
 
 from stations.models import Station
 from stations.vocabulary import ALL_WORKERS_MASK, worker_mask
-from tests.stations.import_helpers import FIXTURES, run
+from tests.stations.imports.helpers import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from PIL import Image
 
 from stations.models import Station, StationChange
 from stations.accounts.organisations import grant_admin_access
-from tests.stations.managers.helpers import futian_station, nanshan_station
-from tests.stations.test_admin import _form
+from tests.stations.helpers import futian_station, nanshan_station
+from tests.stations.admin.test_admin import _form
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from stations.models import StationChange
-from tests.stations.managers.helpers import JSON, futian_station, registry_state
+from tests.stations.helpers import JSON, futian_station, registry_state
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from geodata.coords import wgs84_to_gcj02
 from stations.models import Station, StationChange
-from tests.stations.managers.helpers import JSON, futian_station, new_station_body, registry_state
+from tests.stations.helpers import JSON, futian_station, new_station_body, registry_state
 from tests.stations.personas import FUTIAN_POINT, NANSHAN_POINT, OUTSIDE_SHENZHEN
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.management import CommandError
 
 from geodata.index import morton_key
 from stations.models import Station
-from tests.stations.import_helpers import FIXTURES, run
+from tests.stations.imports.helpers import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from stations.models import ApiToken
-from tests.stations.managers.helpers import futian_station
+from tests.stations.helpers import futian_station
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from stations.imports.readers import guess_format, read_table
 from stations.imports.table import ImportFileError
 from stations.imports.xlsx import cell_text
 from stations.imports.importer import ImportOptions, import_stations
-from tests.stations.import_helpers import run
+from tests.stations.imports.helpers import run
 
 pytestmark = pytest.mark.django_db
 

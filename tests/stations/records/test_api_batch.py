@@ -3,7 +3,7 @@ import json
 import pytest
 
 from stations.models import BatchRequest, Station
-from tests.stations.managers.helpers import JSON, futian_station, registry_state
+from tests.stations.helpers import JSON, futian_station, registry_state
 from tests.stations.personas import NANSHAN_POINT
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ each answered 500, or stored something that could not be read back."""
 import pytest
 
 from stations.models import Station
-from tests.stations.managers.helpers import JSON, futian_station, new_station_body, registry_state
+from tests.stations.helpers import JSON, futian_station, new_station_body, registry_state
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from stations.models import StationPhoto
-from tests.stations.managers.helpers import JSON, futian_station
+from tests.stations.helpers import JSON, futian_station
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from stations.models import Station, StationChange
 from stations.records.state import state_of
-from tests.stations.managers.helpers import futian_station, registry_state
+from tests.stations.helpers import futian_station, registry_state
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/manage/imports"
