@@ -1,12 +1,12 @@
-"""A stored coverage run drawn as a PNG with stations.services.map_render: the run's district
+"""A stored coverage run drawn as a PNG with mapdraw: the run's district
 outlines, its qualifying stations by kind, the H3 cells shaded by uncovered demand, the last
 suggested sites, a legend, a scale bar and a title with the date and the parameters."""
 
 from shapely.geometry import shape
 
+from mapdraw import District, planning_map_png
 from stations.models import CoverageRun
 from stations.services.hours import STATION_TZ
-from stations.services.map_render import District, planning_map_png
 
 KIND_LABELS = {"rest_station": "驿站 rest station", "driver_home": "司机之家 driver home", "charging_point": "充电站点 charging"}
 

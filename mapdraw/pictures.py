@@ -1,0 +1,165 @@
+"""The two whole pictures the project needs: the admin's station preview and the planners'
+coverage map."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from mapdraw.canvas import M_PER_DEG_LAT, MapCanvas, _check_point
+from mapdraw.overlays import label_point
+from mapdraw.style import INK, LAND, OKABE_ITO, OUTLINE, SITE_STYLE, STATION_STYLES, MarkerStyle, RampKey, Swatch, colour_ramp
+
+# ---------------------------------------------------------------------------------------------
+# The two pictures the project needs
+
+
+def station_preview_png(
+    lon: float,
+    lat: float,
+    outline_geom: BaseGeometry | None = None,
+    label: str | None = None,
+    size: tuple[int, int] = (360, 260),
+    font_path: str | None = None,
+    outline_name: str | None = None,
+) -> bytes:
+    """The admin's location preview: the station on its district outline, with a scale bar.
+
+    Without an outline (or with an empty one) the map is a neutral frame about 2 km across
+    around the point. ``label`` (the station's name, say) is written beside the point and
+    ``outline_name`` (the district's) in grey inside the outline, where it finds room.
+    """
+    _check_point(lon, lat)
+    marker = MarkerStyle(OKABE_ITO["vermillion"], 6.0, "circle", outline=(255, 255, 255), outline_px=2.0)
+    if outline_geom is not None and not outline_geom.is_empty:
+        minx, miny, maxx, maxy = outline_geom.bounds
+        bounds = (min(minx, lon), min(miny, lat), max(maxx, lon), max(maxy, lat))
+        canvas = MapCanvas(bounds, size[0], height_px=size[1], margin_px=10, font_path=font_path)
+        if outline_geom.geom_type in ("Polygon", "MultiPolygon"):
+            canvas.polygon(outline_geom, outline=OUTLINE, fill=LAND, width_px=1.5)
+            if outline_name:
+                canvas.label(*label_point(outline_geom), outline_name, size_px=11, colour=(120, 120, 120),
+                             placements=("centre", "above", "below"), priority=1)
+    else:
+        half_lat = 1000 / M_PER_DEG_LAT
+        half_lon = half_lat / max(math.cos(math.radians(lat)), 0.01)
+        bounds = (lon - half_lon, max(lat - half_lat, -90), lon + half_lon, min(lat + half_lat, 90))
+        canvas = MapCanvas(bounds, size[0], height_px=size[1], margin_px=10, background=(242, 242, 238), font_path=font_path)
+        x, y = canvas.project(lon, lat)
+        ss = canvas._ss
+        for d in (-1, 1):  # faint crosshair so the frame is not empty
+            canvas._draw.line(((x + d * 14) * ss, y * ss, (x + d * 60) * ss, y * ss), fill=(200, 200, 195), width=ss)
+            canvas._draw.line((x * ss, (y + d * 14) * ss, x * ss, (y + d * 60) * ss), fill=(200, 200, 195), width=ss)
+    canvas.point(lon, lat, marker)
+    if label:
+        canvas.label(lon, lat, label, size_px=12, offset_px=10, priority=10)
+    canvas.scale_bar()
+    canvas.north_arrow()
+    return canvas.png()
+
+
+# The planning map's fixed words; the English ones are used when no CJK font is found.
+LEGEND_WORDS = {
+    "zh": {
+        "kinds": {"rest_station": "驿站", "driver_home": "司机之家", "charging_point": "充电站点"},
+        "sites": "建议新站点",
+        "demand": "未覆盖需求",
+        "legend": "图例",
+    },
+    "en": {
+        "kinds": {"rest_station": "Rest station", "driver_home": "Driver home", "charging_point": "Charging point"},
+        "sites": "Suggested site",
+        "demand": "Uncovered demand",
+        "legend": "Legend",
+    },
+}
+
+
+@dataclass(frozen=True)
+class District:
+    name: str
+    geom: BaseGeometry  # WGS-84
+    highlight: bool = False
+
+
+def planning_map_png(
+    districts: Sequence[District],
+    stations: Iterable[tuple[float, float, str]] = (),
+    hexes: Iterable[tuple[Sequence[tuple[float, float]], float]] = (),
+    sites: Sequence[tuple[float, float]] = (),
+    title: str = "",
+    subtitle: str | None = None,
+    width_px: int = 1200,
+    max_height_px: int = 1400,
+    bounds: tuple[float, float, float, float] | None = None,
+    kind_labels: dict[str, str] | None = None,
+    demand_label: str = "未覆盖需求",
+    font_path: str | None = None,
+) -> bytes:
+    """The planners' coverage map.
+
+    ``districts`` are outlined and named; ``stations`` are (lon, lat, kind) drawn by kind
+    (``STATION_STYLES``); ``hexes`` are (ring, uncovered demand) shaded with ``colour_ramp``
+    (cells with no uncovered demand are not drawn); ``sites`` are suggested new sites, numbered
+    from 1 in the order given. ``bounds`` defaults to the highlighted districts (else all).
+    All coordinates are WGS-84 (lon, lat).
+    """
+    hexes = [(ring, float(v)) for ring, v in hexes]
+    if bounds is None:
+        focus = [d.geom for d in districts if d.highlight] or [d.geom for d in districts]
+        if not focus:
+            raise ValueError("planning_map_png needs districts or explicit bounds")
+        minx, miny, maxx, maxy = shapely.union_all(focus).bounds
+        pad = 0.03 * max(maxx - minx, maxy - miny)  # a little of the surroundings
+        bounds = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+    canvas = MapCanvas(bounds, width_px, max_height_px=max_height_px, margin_px=14, header_px=58, font_path=font_path)
+    # Each outline is drawn twice (land under the hexes, lines over them): simplify it once.
+    districts = [replace(d, geom=canvas.simplify(d.geom)) for d in districts]
+    for d in districts:
+        canvas.polygon(d.geom, outline=None, fill=LAND)
+    vmax = max((v for _, v in hexes), default=0.0)
+    if vmax > 0:
+        for ring, value in hexes:
+            if value > 0:
+                canvas.hexagon(ring, colour_ramp(value, vmax, alpha=215))
+    for d in districts:
+        canvas.polygon(d.geom, outline=(60, 60, 60) if d.highlight else (125, 125, 125), width_px=2.2 if d.highlight else 1.2)
+    by_kind: dict[str, list[tuple[float, float]]] = {}
+    for lon, lat, kind in stations:
+        by_kind.setdefault(kind, []).append((lon, lat))
+    styles = {k: STATION_STYLES.get(k, MarkerStyle((110, 110, 110), 4.0, "diamond")) for k in by_kind}
+    # Thousands of markers at full size hide the map: shrink them as the count grows.
+    minx, miny, maxx, maxy = bounds
+    n = sum(1 for pts in by_kind.values() for lon, lat in pts if minx <= lon <= maxx and miny <= lat <= maxy)
+    shrink = 1.0 if n < 400 else 0.8 if n < 2000 else 0.65
+    styles = {k: replace(st, radius_px=st.radius_px * shrink, outline_px=st.outline_px * max(shrink, 0.8)) for k, st in styles.items()}
+    for kind in sorted(by_kind, key=lambda k: -len(by_kind[k])):  # the rarest kinds on top
+        canvas.points(by_kind[kind], styles[kind])
+    for number, (lon, lat) in enumerate(sites, start=1):
+        canvas.point(lon, lat, SITE_STYLE, number=number)
+    for d in districts:
+        if not d.geom.is_empty:
+            lon, lat = label_point(d.geom)
+            canvas.label(
+                lon, lat, d.name, size_px=16 if d.highlight else 13, colour=INK if d.highlight else (70, 70, 70),
+                placements=("centre", "below", "above"), priority=5 if d.highlight else 1, bold=d.highlight,
+            )
+    words = LEGEND_WORDS["zh" if canvas.font.cjk else "en"]  # English only where Chinese cannot be drawn
+    labels = {**words["kinds"], **(kind_labels if canvas.font.cjk and kind_labels else {})}
+    entries: list[tuple[str, MarkerStyle | Swatch | RampKey]] = [
+        (f"{labels.get(k, k)} ({len(by_kind[k])})", styles[k]) for k in sorted(by_kind)
+    ]
+    if sites:
+        entries.append((f"{words['sites']} ({len(sites)})", SITE_STYLE))
+    if vmax > 0:
+        entries.append((demand_label if canvas.font.cjk else words["demand"], RampKey(round(vmax, 1))))
+    if entries:
+        canvas.legend(entries, title=words["legend"])
+    canvas.title(title, subtitle)
+    canvas.scale_bar()
+    canvas.north_arrow()
+    return canvas.png()
