@@ -110,37 +110,67 @@ def planning_map_png(
     """
     hexes = [(ring, float(v)) for ring, v in hexes]
     if bounds is None:
-        focus = [d.geom for d in districts if d.highlight] or [d.geom for d in districts]
-        if not focus:
-            raise ValueError("planning_map_png needs districts or explicit bounds")
-        minx, miny, maxx, maxy = shapely.union_all(focus).bounds
-        pad = 0.03 * max(maxx - minx, maxy - miny)  # a little of the surroundings
-        bounds = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+        bounds = _focus_bounds(districts)
     canvas = MapCanvas(bounds, width_px, max_height_px=max_height_px, margin_px=14, header_px=58, font_path=font_path)
     # Each outline is drawn twice (land under the hexes, lines over them): simplify it once.
     districts = [replace(d, geom=canvas.simplify(d.geom)) for d in districts]
     for d in districts:
         canvas.polygon(d.geom, outline=None, fill=LAND)
+    vmax = _shade_hexes(canvas, hexes)
+    for d in districts:
+        canvas.polygon(d.geom, outline=(60, 60, 60) if d.highlight else (125, 125, 125), width_px=2.2 if d.highlight else 1.2)
+    by_kind = _stations_by_kind(stations)
+    styles = _station_styles(by_kind, bounds)
+    for kind in sorted(by_kind, key=lambda k: -len(by_kind[k])):  # the rarest kinds on top
+        canvas.points(by_kind[kind], styles[kind])
+    for number, (lon, lat) in enumerate(sites, start=1):
+        canvas.point(lon, lat, SITE_STYLE, number=number)
+    _label_districts(canvas, districts)
+    _planning_legend(canvas, by_kind, styles, len(sites), vmax, kind_labels, demand_label)
+    canvas.title(title, subtitle)
+    canvas.scale_bar()
+    canvas.north_arrow()
+    return canvas.png()
+
+
+def _focus_bounds(districts: Sequence[District]) -> tuple[float, float, float, float]:
+    """The highlighted districts' bounds (else all districts'), with a little of the surroundings."""
+    focus = [d.geom for d in districts if d.highlight] or [d.geom for d in districts]
+    if not focus:
+        raise ValueError("planning_map_png needs districts or explicit bounds")
+    minx, miny, maxx, maxy = shapely.union_all(focus).bounds
+    pad = 0.03 * max(maxx - minx, maxy - miny)  # a little of the surroundings
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
+
+
+def _shade_hexes(canvas: MapCanvas, hexes: Sequence[tuple[Sequence[tuple[float, float]], float]]) -> float:
+    """Shade the cells with uncovered demand on one ramp; returns its top (0: nothing shaded)."""
     vmax = max((v for _, v in hexes), default=0.0)
     if vmax > 0:
         for ring, value in hexes:
             if value > 0:
                 canvas.hexagon(ring, colour_ramp(value, vmax, alpha=215))
-    for d in districts:
-        canvas.polygon(d.geom, outline=(60, 60, 60) if d.highlight else (125, 125, 125), width_px=2.2 if d.highlight else 1.2)
+    return vmax
+
+
+def _stations_by_kind(stations: Iterable[tuple[float, float, str]]) -> dict[str, list[tuple[float, float]]]:
     by_kind: dict[str, list[tuple[float, float]]] = {}
     for lon, lat, kind in stations:
         by_kind.setdefault(kind, []).append((lon, lat))
+    return by_kind
+
+
+def _station_styles(by_kind: dict[str, list[tuple[float, float]]], bounds) -> dict[str, MarkerStyle]:
+    """Each kind's marker (``STATION_STYLES``; a grey diamond for others), shrunk on busy maps."""
     styles = {k: STATION_STYLES.get(k, MarkerStyle((110, 110, 110), 4.0, "diamond")) for k in by_kind}
     # Thousands of markers at full size hide the map: shrink them as the count grows.
     minx, miny, maxx, maxy = bounds
     n = sum(1 for pts in by_kind.values() for lon, lat in pts if minx <= lon <= maxx and miny <= lat <= maxy)
     shrink = 1.0 if n < 400 else 0.8 if n < 2000 else 0.65
-    styles = {k: replace(st, radius_px=st.radius_px * shrink, outline_px=st.outline_px * max(shrink, 0.8)) for k, st in styles.items()}
-    for kind in sorted(by_kind, key=lambda k: -len(by_kind[k])):  # the rarest kinds on top
-        canvas.points(by_kind[kind], styles[kind])
-    for number, (lon, lat) in enumerate(sites, start=1):
-        canvas.point(lon, lat, SITE_STYLE, number=number)
+    return {k: replace(st, radius_px=st.radius_px * shrink, outline_px=st.outline_px * max(shrink, 0.8)) for k, st in styles.items()}
+
+
+def _label_districts(canvas: MapCanvas, districts: Sequence[District]) -> None:
     for d in districts:
         if not d.geom.is_empty:
             lon, lat = label_point(d.geom)
@@ -148,18 +178,18 @@ def planning_map_png(
                 lon, lat, d.name, size_px=16 if d.highlight else 13, colour=INK if d.highlight else (70, 70, 70),
                 placements=("centre", "below", "above"), priority=5 if d.highlight else 1, bold=d.highlight,
             )
+
+
+def _planning_legend(canvas, by_kind, styles, site_count, vmax, kind_labels, demand_label) -> None:
+    """The key: each kind with its count, the suggested sites, the demand ramp."""
     words = LEGEND_WORDS["zh" if canvas.font.cjk else "en"]  # English only where Chinese cannot be drawn
     labels = {**words["kinds"], **(kind_labels if canvas.font.cjk and kind_labels else {})}
     entries: list[tuple[str, MarkerStyle | Swatch | RampKey]] = [
         (f"{labels.get(k, k)} ({len(by_kind[k])})", styles[k]) for k in sorted(by_kind)
     ]
-    if sites:
-        entries.append((f"{words['sites']} ({len(sites)})", SITE_STYLE))
+    if site_count:
+        entries.append((f"{words['sites']} ({site_count})", SITE_STYLE))
     if vmax > 0:
         entries.append((demand_label if canvas.font.cjk else words["demand"], RampKey(round(vmax, 1))))
     if entries:
         canvas.legend(entries, title=words["legend"])
-    canvas.title(title, subtitle)
-    canvas.scale_bar()
-    canvas.north_arrow()
-    return canvas.png()
