@@ -27,8 +27,12 @@ from shapely.geometry import shape  # noqa: E402
 from geodata.coords import to_wgs84  # noqa: E402
 from mapdraw import District, map_font, planning_map_png, station_preview_png  # noqa: E402
 from mapdraw.canvas import M_PER_DEG_LAT  # noqa: E402
+from stations import vocabulary as vocab  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
+# The legend's names of the kinds, from the one vocabulary (English where no CJK font is found).
+KIND_LABELS = {term.code: term.zh for term in vocab.KINDS}
+KIND_LABELS_EN = {term.code: term.en for term in vocab.KINDS}
 RADIUS_M = 500
 HEX_EDGE_M = 250
 
@@ -151,6 +155,7 @@ def main():
         return planning_map_png(
             all_d, st3, hexes, sites, title="南山区 · 服务半径 500 m · 2026-12-01",
             subtitle=f"示意需求：{len(hexes)} 个六边形（边长 {HEX_EDGE_M} m）· 建议新站点 {len(sites)} 个 · 坐标 WGS-84",
+            kind_labels=KIND_LABELS, kind_labels_en=KIND_LABELS_EN,
         )
 
     t, png = median_s(nanshan_map, args.repeat)
@@ -169,6 +174,7 @@ def main():
         return planning_map_png(
             [District(n, g) for n, g in districts.items()], many, city_hexes, sites,
             title="深圳市 · 服务半径 500 m · 2026-12-01", subtitle="随机需求（渲染压力测试）", width_px=1400,
+            kind_labels=KIND_LABELS, kind_labels_en=KIND_LABELS_EN,
         )
 
     t, png = median_s(city_map, args.repeat)

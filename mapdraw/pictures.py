@@ -4,7 +4,7 @@ coverage map."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import shapely
@@ -62,16 +62,15 @@ def station_preview_png(
     return canvas.png()
 
 
-# The planning map's fixed words; the English ones are used when no CJK font is found.
+# The planning map's fixed words; the English ones are used when no CJK font is found. The
+# station kinds' names are the caller's (kind_labels): mapdraw holds no vocabulary.
 LEGEND_WORDS = {
     "zh": {
-        "kinds": {"rest_station": "驿站", "driver_home": "司机之家", "charging_point": "充电站点"},
         "sites": "建议新站点",
         "demand": "未覆盖需求",
         "legend": "图例",
     },
     "en": {
-        "kinds": {"rest_station": "Rest station", "driver_home": "Driver home", "charging_point": "Charging point"},
         "sites": "Suggested site",
         "demand": "Uncovered demand",
         "legend": "Legend",
@@ -96,17 +95,22 @@ def planning_map_png(
     width_px: int = 1200,
     max_height_px: int = 1400,
     bounds: tuple[float, float, float, float] | None = None,
-    kind_labels: dict[str, str] | None = None,
+    kind_labels: Mapping[str, str] | None = None,
+    kind_labels_en: Mapping[str, str] | None = None,
+    kind_styles: Mapping[str, MarkerStyle] = STATION_STYLES,
     demand_label: str = "未覆盖需求",
     font_path: str | None = None,
 ) -> bytes:
     """The planners' coverage map.
 
     ``districts`` are outlined and named; ``stations`` are (lon, lat, kind) drawn by kind
-    (``STATION_STYLES``); ``hexes`` are (ring, uncovered demand) shaded with ``colour_ramp``
-    (cells with no uncovered demand are not drawn); ``sites`` are suggested new sites, numbered
-    from 1 in the order given. ``bounds`` defaults to the highlighted districts (else all).
-    All coordinates are WGS-84 (lon, lat).
+    (``kind_styles``, by default ``STATION_STYLES``; other kinds are grey diamonds) and named in
+    the legend by ``kind_labels`` (kind code -> text), or by ``kind_labels_en`` when no CJK font
+    is found (Pillow's built-in font draws no Chinese); a kind without a label shows its code.
+    ``hexes`` are (ring, uncovered demand) shaded with ``colour_ramp`` (cells with no uncovered
+    demand are not drawn); ``sites`` are suggested new sites, numbered from 1 in the order given.
+    ``bounds`` defaults to the highlighted districts (else all). All coordinates are WGS-84
+    (lon, lat).
     """
     hexes = [(ring, float(v)) for ring, v in hexes]
     if bounds is None:
@@ -120,13 +124,13 @@ def planning_map_png(
     for d in districts:
         canvas.polygon(d.geom, outline=(60, 60, 60) if d.highlight else (125, 125, 125), width_px=2.2 if d.highlight else 1.2)
     by_kind = _stations_by_kind(stations)
-    styles = _station_styles(by_kind, bounds)
+    styles = _station_styles(by_kind, bounds, kind_styles)
     for kind in sorted(by_kind, key=lambda k: -len(by_kind[k])):  # the rarest kinds on top
         canvas.points(by_kind[kind], styles[kind])
     for number, (lon, lat) in enumerate(sites, start=1):
         canvas.point(lon, lat, SITE_STYLE, number=number)
     _label_districts(canvas, districts)
-    _planning_legend(canvas, by_kind, styles, len(sites), vmax, kind_labels, demand_label)
+    _planning_legend(canvas, by_kind, styles, len(sites), vmax, kind_labels, kind_labels_en, demand_label)
     canvas.title(title, subtitle)
     canvas.scale_bar()
     canvas.north_arrow()
@@ -160,9 +164,9 @@ def _stations_by_kind(stations: Iterable[tuple[float, float, str]]) -> dict[str,
     return by_kind
 
 
-def _station_styles(by_kind: dict[str, list[tuple[float, float]]], bounds) -> dict[str, MarkerStyle]:
-    """Each kind's marker (``STATION_STYLES``; a grey diamond for others), shrunk on busy maps."""
-    styles = {k: STATION_STYLES.get(k, MarkerStyle((110, 110, 110), 4.0, "diamond")) for k in by_kind}
+def _station_styles(by_kind: dict[str, list[tuple[float, float]]], bounds, kind_styles: Mapping[str, MarkerStyle]) -> dict[str, MarkerStyle]:
+    """Each kind's marker (a grey diamond for kinds ``kind_styles`` lacks), shrunk on busy maps."""
+    styles = {k: kind_styles.get(k, MarkerStyle((110, 110, 110), 4.0, "diamond")) for k in by_kind}
     # Thousands of markers at full size hide the map: shrink them as the count grows.
     minx, miny, maxx, maxy = bounds
     n = sum(1 for pts in by_kind.values() for lon, lat in pts if minx <= lon <= maxx and miny <= lat <= maxy)
@@ -180,10 +184,10 @@ def _label_districts(canvas: MapCanvas, districts: Sequence[District]) -> None:
             )
 
 
-def _planning_legend(canvas, by_kind, styles, site_count, vmax, kind_labels, demand_label) -> None:
+def _planning_legend(canvas, by_kind, styles, site_count, vmax, kind_labels, kind_labels_en, demand_label) -> None:
     """The key: each kind with its count, the suggested sites, the demand ramp."""
     words = LEGEND_WORDS["zh" if canvas.font.cjk else "en"]  # English only where Chinese cannot be drawn
-    labels = {**words["kinds"], **(kind_labels if canvas.font.cjk and kind_labels else {})}
+    labels = (kind_labels if canvas.font.cjk else kind_labels_en) or {}  # a kind without one shows its code
     entries: list[tuple[str, MarkerStyle | Swatch | RampKey]] = [
         (f"{labels.get(k, k)} ({len(by_kind[k])})", styles[k]) for k in sorted(by_kind)
     ]

@@ -5,10 +5,13 @@ suggested sites, a legend, a scale bar and a title with the date and the paramet
 from shapely.geometry import shape
 
 from mapdraw import District, planning_map_png
+from stations import vocabulary as vocab
 from stations.models import CoverageRun
 from stations.services.hours import STATION_TZ
 
-KIND_LABELS = {"rest_station": "驿站 rest station", "driver_home": "司机之家 driver home", "charging_point": "充电站点 charging"}
+# The legend names kinds as the vocabulary does: bilingual like the title, English alone without a CJK font.
+KIND_LABELS = {term.code: f"{term.zh} {term.en}" for term in vocab.KINDS}
+KIND_LABELS_EN = {term.code: term.en for term in vocab.KINDS}
 
 
 def run_title(run: CoverageRun) -> tuple[str, str]:
@@ -47,5 +50,6 @@ def render_run_png(run: CoverageRun, width_px: int = 1200) -> bytes:
         subtitle=subtitle,
         width_px=width_px,
         kind_labels=KIND_LABELS,
+        kind_labels_en=KIND_LABELS_EN,
         demand_label="未覆盖需求 uncovered demand",
     )

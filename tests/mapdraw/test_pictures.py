@@ -7,12 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import Polygon, shape
+from shapely.geometry import Polygon, box, shape
 
 from geodata.coords import to_wgs84
+from mapdraw.canvas import MapCanvas
+from mapdraw.fonts import FontChoice
 from mapdraw.overlays import label_point
 from mapdraw.pictures import District, planning_map_png, station_preview_png
-from mapdraw.style import LAND, OKABE_ITO, SITE_STYLE, colour_ramp
+from mapdraw.style import LAND, OKABE_ITO, SITE_STYLE, MarkerStyle, colour_ramp
 from tests.mapdraw.mapdraw_helpers import decode
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -75,3 +77,38 @@ def test_it_refuses_a_planning_map_of_nothing():
     with pytest.raises(ValueError, match="districts or explicit bounds"):
         planning_map_png([])
 
+
+STATIONS = [(113.93, 22.52, "rest_station"), (113.94, 22.53, "rest_station"), (113.95, 22.54, "driver_home"), (113.96, 22.55, "kiosk")]
+LABELS = {"rest_station": "驿站 rest station", "driver_home": "司机之家 driver home"}
+LABELS_EN = {"rest_station": "Rest station", "driver_home": "Driver home"}
+
+
+def legend_of(monkeypatch, **kw) -> list[str]:
+    """The legend texts planning_map_png gives the canvas."""
+    asked = []
+    monkeypatch.setattr(MapCanvas, "legend", lambda self, entries, title=None: asked.extend(text for text, _ in entries))
+    planning_map_png([District("box", box(113.9, 22.5, 114.0, 22.6))], STATIONS, width_px=300, **kw)
+    return asked
+
+
+def test_it_names_the_kinds_in_the_legend_as_the_caller_says(monkeypatch):
+    # Sorted by kind code; a kind the caller did not name shows its code.
+    assert legend_of(monkeypatch, kind_labels=LABELS, kind_labels_en=LABELS_EN) == ["司机之家 driver home (1)", "kiosk (1)", "驿站 rest station (2)"]
+    assert legend_of(monkeypatch) == ["driver_home (1)", "kiosk (1)", "rest_station (2)"]
+
+
+def test_it_names_the_kinds_in_english_without_a_cjk_font(monkeypatch):
+    monkeypatch.setattr("mapdraw.canvas.map_font", lambda font_path=None: FontChoice(None, 0, "built-in", False))
+    assert legend_of(monkeypatch, kind_labels=LABELS, kind_labels_en=LABELS_EN) == ["Driver home (1)", "kiosk (1)", "Rest station (2)"]
+    assert legend_of(monkeypatch, kind_labels=LABELS) == ["driver_home (1)", "kiosk (1)", "rest_station (2)"]
+
+
+def test_it_draws_the_kinds_in_the_callers_styles():
+    green = (0, 200, 0)
+    png = planning_map_png(
+        [District("box", box(113.9, 22.5, 114.0, 22.6))], STATIONS, width_px=300,
+        kind_styles={"kiosk": MarkerStyle(green, 8.0, "square")},
+    )
+    arr = np.asarray(decode(png)).astype(int)
+    assert (np.abs(arr - green).max(axis=2) <= 10).sum() > 50  # the kiosk
+    assert (np.abs(arr - OKABE_ITO["blue"]).max(axis=2) <= 10).sum() == 0  # rest stations: grey diamonds now
