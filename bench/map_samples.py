@@ -25,9 +25,14 @@ import shapely  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
 from geodata.coords import to_wgs84  # noqa: E402
-from stations.services import map_render as mr  # noqa: E402
+from mapdraw import District, map_font, planning_map_png, station_preview_png  # noqa: E402
+from mapdraw.canvas import M_PER_DEG_LAT  # noqa: E402
+from stations import vocabulary as vocab  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
+# The legend's names of the kinds, from the one vocabulary (English where no CJK font is found).
+KIND_LABELS = {term.code: term.zh for term in vocab.KINDS}
+KIND_LABELS_EN = {term.code: term.en for term in vocab.KINDS}
 RADIUS_M = 500
 HEX_EDGE_M = 250
 
@@ -60,7 +65,7 @@ def hex_grid(geom, edge_m):
     """Pointy-top hexagons (lon, lat rings) whose centres fall inside geom."""
     minx, miny, maxx, maxy = geom.bounds
     lat0 = (miny + maxy) / 2
-    dlat = edge_m / mr.M_PER_DEG_LAT
+    dlat = edge_m / M_PER_DEG_LAT
     dlon = dlat / math.cos(math.radians(lat0))
     w, h = math.sqrt(3) * dlon, 1.5 * dlat
     prepared = shapely.prepared.prep(geom)
@@ -83,7 +88,7 @@ def fake_uncovered_demand(cells, stations):
     """A stand-in for the coverage service: demand grows with the distance to the nearest
     station past the radius, times a smooth random field (it only has to look plausible)."""
     rng = np.random.default_rng(3)
-    kx, ky = mr.M_PER_DEG_LAT * math.cos(math.radians(22.55)), mr.M_PER_DEG_LAT
+    kx, ky = M_PER_DEG_LAT * math.cos(math.radians(22.55)), M_PER_DEG_LAT
     s_xy = np.array([(s[0] * kx, s[1] * ky) for s in stations])
     c_xy = np.array([(c[0] * kx, c[1] * ky) for c, _ in cells])
     near = np.array([np.hypot(*(s_xy - c).T).min() for c in c_xy])
@@ -94,7 +99,7 @@ def fake_uncovered_demand(cells, stations):
 
 
 def spaced_top_sites(cells, values, count, min_gap_m):
-    kx, ky = mr.M_PER_DEG_LAT * math.cos(math.radians(22.55)), mr.M_PER_DEG_LAT
+    kx, ky = M_PER_DEG_LAT * math.cos(math.radians(22.55)), M_PER_DEG_LAT
     chosen = []
     for i in np.argsort(values)[::-1]:
         c = cells[i][0]
@@ -132,7 +137,7 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    font = mr.map_font()
+    font = map_font()
     print(f"font: {font.source} {font.path} (face {font.index}, CJK {font.cjk})")
     districts = districts_wgs84()
     stations = stations_wgs84()
@@ -141,15 +146,16 @@ def main():
     values = fake_uncovered_demand(cells, stations)
     sites = spaced_top_sites(cells, values, 5, 1500)
     hexes = [(ring, v) for (_, ring), v in zip(cells, values)]
-    all_d = [mr.District(name, g, highlight=(name == "南山区")) for name, g in districts.items()]
+    all_d = [District(name, g, highlight=(name == "南山区")) for name, g in districts.items()]
     st3 = [(lon, lat, kind) for lon, lat, kind, _ in stations]
     # Some driver homes so every kind shows (the demo's real ones are in Anhui).
     st3 += [(113.93 + 0.01 * i, 22.52 + 0.004 * i, "driver_home") for i in range(4)]
 
     def nanshan_map():
-        return mr.planning_map_png(
+        return planning_map_png(
             all_d, st3, hexes, sites, title="南山区 · 服务半径 500 m · 2026-12-01",
             subtitle=f"示意需求：{len(hexes)} 个六边形（边长 {HEX_EDGE_M} m）· 建议新站点 {len(sites)} 个 · 坐标 WGS-84",
+            kind_labels=KIND_LABELS, kind_labels_en=KIND_LABELS_EN,
         )
 
     t, png = median_s(nanshan_map, args.repeat)
@@ -165,9 +171,10 @@ def main():
     many = st3 + [(float(x), float(y), "rest_station") for x, y in rng.uniform((113.8, 22.5), (114.4, 22.8), (3000, 2))]
 
     def city_map():
-        return mr.planning_map_png(
-            [mr.District(n, g) for n, g in districts.items()], many, city_hexes, sites,
+        return planning_map_png(
+            [District(n, g) for n, g in districts.items()], many, city_hexes, sites,
             title="深圳市 · 服务半径 500 m · 2026-12-01", subtitle="随机需求（渲染压力测试）", width_px=1400,
+            kind_labels=KIND_LABELS, kind_labels_en=KIND_LABELS_EN,
         )
 
     t, png = median_s(city_map, args.repeat)
@@ -175,10 +182,10 @@ def main():
     print(f"planning map 深圳市: {len(many)} stations, {len(city_hexes)} hexes: median {t}, {len(png) // 1024} KiB")
 
     lon, lat, _, name = next(s for s in stations if nanshan.contains(shapely.Point(s[0], s[1])))
-    t, png = median_s(lambda: mr.station_preview_png(lon, lat, nanshan, name, outline_name="南山区"), args.repeat)
+    t, png = median_s(lambda: station_preview_png(lon, lat, nanshan, name, outline_name="南山区"), args.repeat)
     (out / "preview_district.png").write_bytes(png)
     print(f"admin preview with outline: median {t}, {len(png) // 1024} KiB")
-    t, png = median_s(lambda: mr.station_preview_png(lon, lat, None, name), args.repeat)
+    t, png = median_s(lambda: station_preview_png(lon, lat, None, name), args.repeat)
     (out / "preview_no_outline.png").write_bytes(png)
     print(f"admin preview without outline: median {t}, {len(png) // 1024} KiB")
     print(f"wrote {out}/planning_nanshan.png, planning_city.png, preview_district.png, preview_no_outline.png")

@@ -3,9 +3,9 @@ manager with staff rights only their jurisdiction, decided by the same service a
 
 import base64
 
+from mapdraw import station_preview_png
 from stations.models import Account, Organisation, Station
 from stations.accounts.jurisdiction import jurisdiction_of
-from stations.services.map_render import station_preview_png
 
 # Lowest level first: district, city, province, national.
 _LOWEST_FIRST = list(reversed(Organisation.Level.values))

@@ -1,14 +1,17 @@
-"""A stored coverage run drawn as a PNG with stations.services.map_render: the run's district
+"""A stored coverage run drawn as a PNG with mapdraw: the run's district
 outlines, its qualifying stations by kind, the H3 cells shaded by uncovered demand, the last
 suggested sites, a legend, a scale bar and a title with the date and the parameters."""
 
 from shapely.geometry import shape
 
+from mapdraw import District, planning_map_png
+from stations import vocabulary as vocab
 from stations.models import CoverageRun
 from stations.search.hours import STATION_TZ
-from stations.services.map_render import District, planning_map_png
 
-KIND_LABELS = {"rest_station": "驿站 rest station", "driver_home": "司机之家 driver home", "charging_point": "充电站点 charging"}
+# The legend names kinds as the vocabulary does: bilingual like the title, English alone without a CJK font.
+KIND_LABELS = {term.code: f"{term.zh} {term.en}" for term in vocab.KINDS}
+KIND_LABELS_EN = {term.code: term.en for term in vocab.KINDS}
 
 
 def run_title(run: CoverageRun) -> tuple[str, str]:
@@ -47,5 +50,6 @@ def render_run_png(run: CoverageRun, width_px: int = 1200) -> bytes:
         subtitle=subtitle,
         width_px=width_px,
         kind_labels=KIND_LABELS,
+        kind_labels_en=KIND_LABELS_EN,
         demand_label="未覆盖需求 uncovered demand",
     )

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from PIL import ImageFont
 
-log = logging.getLogger("stations.services.map_render")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
