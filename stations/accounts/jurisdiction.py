@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry import shape
 
+from geodata.geojson import read_polygon
 from geodata.index import box_key_ranges
 from stations.errors import NotFound
 from stations.models import Account, Organisation, Station
@@ -55,7 +55,8 @@ class Jurisdiction:
 
 
 def parse_boundary(text: str) -> shapely.Geometry:
-    return shape(json.loads(text))
+    """An organisation's stored boundary (WGS-84 GeoJSON text, checked when it was loaded)."""
+    return read_polygon(json.loads(text), repair=True)
 
 
 def jurisdiction_of(organisation: Organisation) -> Jurisdiction:

@@ -8,12 +8,12 @@ import shapely
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
-from geodata.coords import check_coordsys, geometry_to_wgs84
+from geodata.coords import check_coordsys
+from geodata.geojson import InvalidGeoJSON, coordsys_of, read_polygon
 from stations.errors import BadRequest
 from stations.models import Account, ApiToken, Organisation
-from stations.imports.importer import coordsys_of
 
 LEVELS = tuple(Organisation.Level.values)
 _LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
@@ -66,14 +66,9 @@ def read_boundaries(
                 f"feature {number} ({name}): level {feature_level!r} is not one of {', '.join(LEVELS)} (use --level)"
             )
         try:
-            geometry = shape(feature["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as exc:
-            raise BadRequest(f"feature {number} ({name}): unreadable geometry ({exc})") from None
-        if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
-            raise BadRequest(f"feature {number} ({name}): the geometry must be a Polygon or MultiPolygon, got {geometry.geom_type}")
-        geometry = geometry_to_wgs84(geometry, coordsys)
-        if not geometry.is_valid:
-            geometry = shapely.make_valid(geometry)
+            geometry = read_polygon(feature.get("geometry"), coordsys, what=f"feature {number} ({name}): the geometry", repair=True)
+        except InvalidGeoJSON as exc:
+            raise BadRequest(str(exc)) from None
         features.append(_Feature(name, feature_level, props.get("parent") or parent, str(props.get("adcode") or ""), geometry))
     if not features:
         raise BadRequest(f"{str(path)!r} holds no features")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from django.db import transaction
 from shapely import unary_union
-from shapely.geometry import shape
 from shapely.prepared import prep
 
-from geodata.coords import COORDSYS, check_coordsys, geometry_to_wgs84
+from geodata.coords import check_coordsys
+from geodata.geojson import InvalidGeoJSON, coordsys_of, feature_geometries, read_polygon
 from stations.errors import BadRequest
 from stations.models import Station
 from stations.imports.table import ImportFileError, Table
@@ -108,32 +108,27 @@ class ImportAborted(BadRequest):
         self.report = report
 
 
-def coordsys_of(declared) -> str | None:
-    """Our coordsys code for a GeoJSON "coord_system" member ("GCJ-02" as in ../shared/data,
-    "gcj02", "WGS84" ...), or None if it names none of the three."""
-    code = str(declared).replace("-", "").replace("_", "").replace(" ", "").lower()
-    return code if code in COORDSYS else None
-
-
 def load_boundary(path: Path, default_coordsys: str):
     """A prepared WGS-84 polygon from a boundary GeoJSON (its "coord_system" member, if any,
     names its system; otherwise it is taken to be in ``default_coordsys``). Points are checked
     after their conversion to WGS-84, so the polygon is converted too, once per vertex."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-        features = doc["features"] if doc.get("type") == "FeatureCollection" else [{"geometry": doc.get("geometry", doc)}]
-        geometry = unary_union([shape(f["geometry"]) for f in features if f.get("geometry")])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (OSError, ValueError) as exc:
         raise ImportFileError(f"cannot read the --within boundary {str(path)!r}: {exc}") from None
-    if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        raise ImportFileError(f"the --within boundary {str(path)!r} holds no polygon")
-    declared = doc.get("coord_system")
+    declared = doc.get("coord_system") if isinstance(doc, dict) else None
     coordsys = coordsys_of(declared) if declared else default_coordsys
     if coordsys is None:
         raise ImportFileError(
             f"the --within boundary says its coord_system is {declared!r}; expected one of WGS-84, GCJ-02, BD-09"
         )
-    geometry = geometry_to_wgs84(geometry, coordsys)
+    try:
+        polygons = [read_polygon(g, coordsys, what="its geometry", repair=True) for g in feature_geometries(doc) if g]
+    except InvalidGeoJSON as exc:
+        raise ImportFileError(f"cannot read the --within boundary {str(path)!r}: {exc}") from None
+    if not polygons:
+        raise ImportFileError(f"the --within boundary {str(path)!r} holds no polygon")
+    geometry = unary_union(polygons)
     return prep(geometry)
 
 

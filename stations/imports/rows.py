@@ -17,7 +17,6 @@ from shapely.prepared import PreparedGeometry
 from geodata.coords import out_of_china, to_wgs84
 from geodata.index import morton_key
 from stations import vocabulary as vocab
-from stations.models import Station
 from stations.search.hours import STATION_TZ, hours_error
 from stations.imports.table import ROW_ERROR
 

@@ -18,9 +18,10 @@ import json
 from dataclasses import dataclass
 
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
-from geodata.coords import check_coordsys, geometry_to_wgs84
+from geodata.coords import check_coordsys
+from geodata.geojson import InvalidGeoJSON, polygonal_part, read_polygon
 from stations.errors import BadRequest
 from stations.models import Organisation
 from stations.accounts.jurisdiction import jurisdiction_of, parse_boundary
@@ -103,25 +104,17 @@ def resolve_area(
     if polygon is not None:
         geometry = parse_polygon(polygon, coordsys)
         clipped = shapely.set_precision(shapely.intersection(geometry, whole), _GRID_DEG)
-        clipped = _polygons_only(clipped)
+        clipped = polygonal_part(clipped)
         if clipped.is_empty:
             raise BadRequest(f"the polygon lies entirely outside your area ({scope_name}); draw it inside")
         was_clipped = not shapely.equals(clipped, shapely.set_precision(geometry, _GRID_DEG))
         parts = []
         for row in rows:
-            part = _polygons_only(shapely.set_precision(shapely.intersection(row.geometry, clipped), _GRID_DEG))
+            part = polygonal_part(shapely.set_precision(shapely.intersection(row.geometry, clipped), _GRID_DEG))
             if not part.is_empty:
                 parts.append(District(row.name, part))
         return Area(f"polygon in {scope_name}", _prepared(clipped), tuple(parts), clipped=was_clipped)
     return Area(scope_name, _prepared(whole), tuple(rows))
-
-
-def _polygons_only(geometry: shapely.Geometry) -> shapely.Geometry:
-    """The polygonal part of an overlay result (intersections may add lines or points where edges touch)."""
-    if geometry.geom_type in ("Polygon", "MultiPolygon"):
-        return geometry
-    polygons = [g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(polygons) if polygons else shapely.Polygon()
 
 
 def parse_polygon(polygon, coordsys: str) -> shapely.Geometry:
@@ -133,26 +126,7 @@ def parse_polygon(polygon, coordsys: str) -> shapely.Geometry:
             polygon = json.loads(polygon)
         except ValueError as exc:
             raise BadRequest(f"polygon is not valid JSON: {exc}") from None
-    if isinstance(polygon, dict) and polygon.get("type") == "Feature":
-        polygon = polygon.get("geometry")
-    if not isinstance(polygon, dict) or polygon.get("type") not in ("Polygon", "MultiPolygon"):
-        got = polygon.get("type") if isinstance(polygon, dict) else type(polygon).__name__
-        raise BadRequest(f"polygon must be a GeoJSON Polygon or MultiPolygon geometry, got {got!r}")
     try:
-        geometry = shape(polygon)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError, shapely.errors.GEOSException) as exc:
-        raise BadRequest(f"polygon has unreadable coordinates ({exc}); expected [[[lon, lat], ...]] rings") from None
-    if geometry.is_empty:
-        raise BadRequest("polygon is empty (no area); give at least 3 distinct corners")
-    bounds = geometry.bounds
-    if not (-180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90):
-        raise BadRequest(f"polygon coordinates must be [lon, lat] with lon in -180..180 and lat in -90..90; bounds {bounds}")
-    if not geometry.is_valid:
-        raise BadRequest(f"polygon is not a valid polygon ({shapely.is_valid_reason(geometry)}); e.g. its edges must not cross")
-    if geometry.area == 0:
-        raise BadRequest("polygon is empty (no area); give at least 3 distinct corners")
-    if coordsys != "wgs84":
-        geometry = geometry_to_wgs84(geometry, coordsys)
-        if not geometry.is_valid:
-            geometry = shapely.make_valid(geometry)
-    return geometry
+        return read_polygon(polygon, coordsys, what="polygon")
+    except InvalidGeoJSON as exc:
+        raise BadRequest(str(exc)) from None

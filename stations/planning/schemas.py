@@ -5,7 +5,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from stations import limits
-from stations.http.schemas import Coordsys, Kind
+from stations.http.schemas import Coordsys
 
 
 class CoverageIn(Schema):

@@ -7,7 +7,6 @@ from geodata.coords import COORDSYS
 from stations import vocabulary as vocab
 from stations.errors import BadRequest
 from stations.management.terminal import open_input, progress_bar
-from stations.models import Station
 from stations.imports.readers import FORMATS, guess_format, read_table
 from stations.imports.table import rejected_rows_listing
 from stations.imports.importer import (

@@ -56,7 +56,7 @@ def test_options_fill_in_missing_properties(tmp_path):
         (json.dumps({"type": "Feature"}), "is not a GeoJSON FeatureCollection"),
         (json.dumps({"type": "FeatureCollection", "features": [{"properties": {"level": "city"}, "geometry": None}]}), "has no 'name' property"),
         (json.dumps({"type": "FeatureCollection", "features": [{"properties": {"name": "x"}, "geometry": {"type": "Point", "coordinates": [114, 22]}}]}), "level None is not one of"),
-        (json.dumps({"type": "FeatureCollection", "features": [{"properties": {"name": "x", "level": "city"}, "geometry": {"type": "Point", "coordinates": [114, 22]}}]}), "must be a Polygon or MultiPolygon"),
+        (json.dumps({"type": "FeatureCollection", "features": [{"properties": {"name": "x", "level": "city"}, "geometry": {"type": "Point", "coordinates": [114, 22]}}]}), "must be a GeoJSON Polygon or MultiPolygon"),
     ],
 )
 def test_it_rejects_unusable_boundary_files(tmp_path, content, message):
