@@ -147,8 +147,8 @@ class OverlaysMixin:
         if not text:
             return 0, 0
         font = font_at(self._font_choice, round(size_px * self._ss))
-        l, t, r, b = font.getbbox(text)
-        return r - l, b - t
+        left, top, right, bottom = font.getbbox(text)
+        return right - left, bottom - top
 
     def _panel(self, draw, box):
         draw.rounded_rectangle(box, radius=4 * self._ss, fill=(255, 255, 255, 230), outline=(150, 150, 150), width=self._ss)

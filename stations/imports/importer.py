@@ -212,15 +212,7 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
             unreported = 0
         external_id = raw.get(id_column, "")
         try:
-            if external_id:
-                first = seen_ids.setdefault(external_id, row_number)
-                if first != row_number:
-                    raise RowRejected(f"{id_column} {external_id!r} was already used on row {first}")
-            station = validate_row(raw, row_options)
-            if extra_check is not None:
-                reason = extra_check(station)
-                if reason:
-                    raise RowRejected(reason)
+            station = _checked_row(row_number, raw, external_id, seen_ids, id_column, row_options, extra_check)
         except RowRejected as exc:
             report.rejects.append(Reject(row_number, external_id, str(exc), raw))
             continue
@@ -238,6 +230,20 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
         _write(chunk, options, report, source_is_new)
     if progress is not None and unreported:
         progress(unreported)
+
+
+def _checked_row(row_number, raw, external_id, seen_ids, id_column, row_options, extra_check) -> StationValues:
+    """The row's station values; RowRejected for a repeated id, a bad value or a failed extra check."""
+    if external_id:
+        first = seen_ids.setdefault(external_id, row_number)
+        if first != row_number:
+            raise RowRejected(f"{id_column} {external_id!r} was already used on row {first}")
+    station = validate_row(raw, row_options)
+    if extra_check is not None:
+        reason = extra_check(station)
+        if reason:
+            raise RowRejected(reason)
+    return station
 
 
 def _write(chunk: list[StationValues], options: ImportOptions, report: ImportReport, source_is_new: bool) -> None:

@@ -165,6 +165,14 @@ def _bool(text: str, column: str) -> bool:
 
 
 def _optional_fields(raw: dict, values: dict) -> None:
+    _text_fields(raw, values)
+    _coded_fields(raw, values)
+    _charging_fields(raw, values)
+    if "last_verified_at" in raw:
+        values["last_verified_at"] = _datetime(raw["last_verified_at"])
+
+
+def _text_fields(raw: dict, values: dict) -> None:
     for column, max_length in _OPTIONAL_TEXT_COLUMNS:
         text = raw.get(column)
         if text is not None:
@@ -176,21 +184,23 @@ def _optional_fields(raw: dict, values: dict) -> None:
         error = _hours_error(hours)
         if error:
             raise RowRejected(error)
+
+
+def _coded_fields(raw: dict, values: dict) -> None:
+    """status, amenities and eligible_workers: codes of the vocabulary."""
     status = raw.get("status")
     if status is not None:
         values["status"] = _choice(status, vocab.STATUS_CODES, "status") if status else "open"
-    amenities = raw.get("amenities")
-    if amenities is not None:
-        mask, error = _amenity_mask(amenities)
-        if error:
-            raise RowRejected(error)
-        values["amenity_mask"] = mask
-    workers = raw.get("eligible_workers")
-    if workers is not None:
-        mask, error = _worker_mask(workers)
-        if error:
-            raise RowRejected(error)
-        values["eligible_workers_mask"] = mask
+    for column, field, read_mask in (("amenities", "amenity_mask", _amenity_mask), ("eligible_workers", "eligible_workers_mask", _worker_mask)):
+        text = raw.get(column)
+        if text is not None:
+            mask, error = read_mask(text)
+            if error:
+                raise RowRejected(error)
+            values[field] = mask
+
+
+def _charging_fields(raw: dict, values: dict) -> None:
     if "charging_vehicle" in raw:
         text = raw["charging_vehicle"]
         values["charging_vehicle"] = _choice(text, vocab.CHARGING_VEHICLE_CODES, "charging_vehicle") if text else ""
@@ -206,8 +216,6 @@ def _optional_fields(raw: dict, values: dict) -> None:
         if power is not None and power < 0:
             raise RowRejected(f"max_power_kw {power} must be >= 0")
         values["max_power_kw"] = power
-    if "last_verified_at" in raw:
-        values["last_verified_at"] = _datetime(raw["last_verified_at"])
 
 
 def _datetime(text: str) -> datetime.datetime | None:

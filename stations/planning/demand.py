@@ -88,6 +88,38 @@ def _check_columns(table: Table, options: DemandImportOptions) -> None:
         raise ImportFileError(f"the file has no column(s) {', '.join(missing)}; columns found: {found}")
 
 
+def _dataset_to_fill(name: str, options: DemandImportOptions, report: DemandImportReport) -> DemandDataset:
+    """The dataset, locked and emptied when it exists and ``options.replace`` (BadRequest
+    otherwise), or a new one; saved with the options' description, source and licence."""
+    dataset = DemandDataset.objects.select_for_update().filter(name=name).first()
+    if dataset is not None:
+        if not options.replace:
+            raise BadRequest(
+                f"dataset {name!r} already exists with {dataset.points.count()} points;"
+                " use --replace to replace them with this file's"
+            )
+        report.replaced, _ = dataset.points.all().delete()
+    else:
+        dataset = DemandDataset(name=name)
+    for attribute in ("description", "source", "licence"):
+        if getattr(options, attribute):
+            setattr(dataset, attribute, getattr(options, attribute))
+    dataset.save()  # bumps updated_at: earlier coverage runs know their points are gone
+    return dataset
+
+
+def _point(dataset: DemandDataset, raw: dict, options: DemandImportOptions, row_options: RowOptions) -> DemandPoint:
+    lon, lat = row_location(raw, row_options)
+    return DemandPoint(
+        dataset=dataset,
+        lon=lon,
+        lat=lat,
+        weight=_weight(raw, options.weight_field),
+        category=_text(raw, "category", CATEGORY_MAX_LENGTH),
+        external_id=_text(raw, "external_id", EXTERNAL_ID_MAX_LENGTH),
+    )
+
+
 def import_demand(
     table: Table, options: DemandImportOptions, progress: Callable[[int], None] | None = None
 ) -> DemandImportReport:
@@ -106,35 +138,13 @@ def import_demand(
     row_options = RowOptions(kind=None, coordsys=options.coordsys)
     report = DemandImportReport(dataset=name)
     with transaction.atomic():
-        dataset = DemandDataset.objects.select_for_update().filter(name=name).first()
-        if dataset is not None:
-            if not options.replace:
-                raise BadRequest(
-                    f"dataset {name!r} already exists with {dataset.points.count()} points;"
-                    " use --replace to replace them with this file's"
-                )
-            report.replaced, _ = dataset.points.all().delete()
-        else:
-            dataset = DemandDataset(name=name)
-        for attribute in ("description", "source", "licence"):
-            if getattr(options, attribute):
-                setattr(dataset, attribute, getattr(options, attribute))
-        dataset.save()  # bumps updated_at: earlier coverage runs know their points are gone
+        dataset = _dataset_to_fill(name, options, report)
         chunk: list[DemandPoint] = []
         for count, (row_number, raw) in enumerate(table.rows, start=1):
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
             try:
-                lon, lat = row_location(raw, row_options)
-                weight = _weight(raw, options.weight_field)
-                point = DemandPoint(
-                    dataset=dataset,
-                    lon=lon,
-                    lat=lat,
-                    weight=weight,
-                    category=_text(raw, "category", CATEGORY_MAX_LENGTH),
-                    external_id=_text(raw, "external_id", EXTERNAL_ID_MAX_LENGTH),
-                )
+                point = _point(dataset, raw, options, row_options)
             except RowRejected as exc:
                 report.rejects.append((row_number, str(exc)))
                 continue
@@ -142,7 +152,7 @@ def import_demand(
                 continue  # the import is lost anyway: keep checking rows, stop writing them
             chunk.append(point)
             report.imported += 1
-            report.total_weight += weight
+            report.total_weight += point.weight
             if len(chunk) >= CHUNK_ROWS:
                 DemandPoint.objects.bulk_create(chunk)
                 chunk = []

@@ -93,7 +93,7 @@ def test_it_finds_what_ranking_every_candidate_in_python_finds():
         k = rng.choice([1, 10, 80, 81])
         radius_m = rng.choice([None, 500.0])
         ranked_hits = geo_nearest.nearest(
-            q_lon, q_lat, k, lambda r, b: fetch_nearest_in_ranges(r, Filters(), b, q_lon, q_lat, k), radius_m=radius_m, start_radius_m=100.0
+            q_lon, q_lat, k, lambda r, b, q_lon=q_lon, q_lat=q_lat, k=k: fetch_nearest_in_ranges(r, Filters(), b, q_lon, q_lat, k), radius_m=radius_m, start_radius_m=100.0
         )
         plain_hits = geo_nearest.nearest(
             q_lon, q_lat, k, lambda r, b: fetch_in_ranges(r, Filters(), COLUMNS, b), radius_m=radius_m, start_radius_m=100.0
