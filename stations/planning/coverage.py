@@ -36,6 +36,12 @@ _AT_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 SUMMARY_FIELDS = ("demand_points", "demand_weight", "covered_points", "covered_weight", "coverage", "mean_distance_m", "p90_distance_m")
 
 
+def uncovered_gaps(gaps: list[dict]) -> list[dict]:
+    """The stored gap cells that still hold uncovered demand (a run stores every cell with
+    demand; the fully covered ones only count towards the totals)."""
+    return [gap for gap in gaps if gap["uncovered_weight"] > 0]
+
+
 @dataclass
 class CoverageQuery:
     dataset: str
@@ -65,7 +71,7 @@ class CoverageResult:
 
     @property
     def gap_count(self) -> int:
-        return sum(1 for g in self.gaps if g["uncovered_weight"] > 0)
+        return len(uncovered_gaps(self.gaps))
 
 
 def parse_at(text: str | None, today: datetime.date | None = None) -> datetime.datetime | None:
@@ -277,7 +283,7 @@ def run_json(run: CoverageRun) -> dict:
         "radius_m": run.parameters["radius_m"],
         "overall": run.summary["overall"],
         "districts": run.summary["districts"],
-        "gaps": sum(1 for g in run.gaps if g["uncovered_weight"] > 0),
+        "gaps": len(uncovered_gaps(run.gaps)),
         "station_impact": run.summary.get("station_impact"),
         "parameters": run.parameters,
     }

@@ -7,6 +7,7 @@ from shapely.geometry import shape
 from mapdraw import District, planning_map_png
 from stations import vocabulary as vocab
 from stations.models import CoverageRun
+from stations.planning.coverage import uncovered_gaps
 from stations.search.hours import STATION_TZ
 
 # The legend names kinds as the vocabulary does: bilingual like the title, English alone without a CJK font.
@@ -38,7 +39,7 @@ def render_run_png(run: CoverageRun, width_px: int = 1200) -> bytes:
     districts = [District(d["name"], shape(d["geometry"]), highlight=True) for d in layers["districts"]]
     if not districts:
         districts = [District(run.parameters["area"], shape(layers["area"]), highlight=True)]
-    hexes = [([tuple(v) for v in g["boundary"]], g["uncovered_weight"]) for g in run.gaps if g["uncovered_weight"] > 0]
+    hexes = [([tuple(v) for v in g["boundary"]], g["uncovered_weight"]) for g in uncovered_gaps(run.gaps)]
     sites = [tuple(s["wgs84"]) for s in (run.sites or {}).get("sites", [])]
     title, subtitle = run_title(run)
     return planning_map_png(

@@ -15,7 +15,7 @@ from geodata.rounding import round_coord
 from stations import limits
 from stations.errors import BadRequest
 from stations.models import CoverageRun, DemandDataset
-from stations.planning.coverage import demand_in_area
+from stations.planning.coverage import demand_in_area, uncovered_gaps
 from stations.planning.area import Area, District
 
 
@@ -27,7 +27,7 @@ class StaleRun(BadRequest):
 def _candidates(run: CoverageRun, candidates, coordsys: str) -> tuple[np.ndarray, np.ndarray]:
     if candidates == "gaps":
         # Every gap cell's centre: the cells where uncovered demand is.
-        gaps = [g for g in run.gaps if g["uncovered_weight"] > 0]
+        gaps = uncovered_gaps(run.gaps)
         return np.array([g["lon"] for g in gaps], dtype=np.float64), np.array([g["lat"] for g in gaps], dtype=np.float64)
     if not isinstance(candidates, list) or not candidates:
         raise BadRequest('candidates must be "gaps" or a non-empty list of points [lon, lat] or {"lon": .., "lat": ..}')
