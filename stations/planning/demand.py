@@ -2,7 +2,7 @@
 from CSV or GeoJSON, all or nothing.
 
 Rows are read by stations.imports.readers and their coordinates checked by the station
-importer's own row check (import_rows.row_location): the same mistakes (non-numbers, out of
+importer's own row check (imports.rows.row_location): the same mistakes (non-numbers, out of
 range, swapped, (0, 0), outside China for GCJ-02/BD-09) are caught with the same words.
 Re-importing a dataset with ``replace`` swaps all its points for the file's, in one transaction.
 """

@@ -162,7 +162,7 @@ _NEARBY_COLUMNS = ", ".join(connection.ops.quote_name(Station._meta.get_field(f)
 def _nearby(ranges, box, exclude_id: int | None) -> list[tuple]:
     """(id, lon, lat, kind, status, name) of every station in the key ranges and the box.
 
-    Raw SQL, as in search_sql: building this query with the ORM took more than half of a
+    Raw SQL, as in search.sql: building this query with the ORM took more than half of a
     batch of creates. Kind and status are checked by the caller rather than in SQL: given
     them, SQLite's planner takes the (kind, status, zkey) index with equality on kind and
     status alone and reads every station of the kind (growing with the registry); by the key
