@@ -97,6 +97,20 @@ def wrk(url: str, duration: int, connections: int, script: Path | None = None, m
     return result
 
 
+def ensure_wrk() -> None:
+    """Install Debian's wrk when it is missing (as root, or with passwordless sudo)."""
+    if shutil.which("wrk"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    print("wrk is missing: installing Debian's package", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"]):
+        if subprocess.run(sudo + command, env=env).returncode != 0:
+            sys.exit("could not install wrk: run `apt-get install -y wrk` as root")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is still not on PATH after installing it")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -108,8 +122,7 @@ def main() -> None:
     if args.prepare:
         prepare(args.prepare)
         return
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install -y wrk")
+    ensure_wrk()
 
     subprocess.run([sys.executable, __file__, "--prepare", str(args.n)], check=True)
     from bench import datasets
