@@ -4,7 +4,9 @@ from CSV or GeoJSON, all or nothing.
 Rows are read by stations.services.import_readers and their coordinates checked by the station
 importer's own row check (import_rows.row_location): the same mistakes (non-numbers, out of
 range, swapped, (0, 0), outside China for GCJ-02/BD-09) are caught with the same words.
-Re-importing a dataset with ``replace`` swaps all its points for the file's, in one transaction.
+Re-importing a dataset with ``replace`` swaps all its points for the file's, in one transaction;
+when the file holds the very same points (DemandDataset.points_sha256) nothing is written, so
+coverage runs over the dataset stay current.
 """
 
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from django.db import transaction
 from geodata.coords import check_coordsys
 from stations.errors import BadRequest
 from stations.models import DemandDataset, DemandPoint
+from stations.models.planning import demand_point_bytes, new_points_digest
 from stations.services.import_readers import ImportFileError, Table
 from stations.services.import_rows import RowOptions, RowRejected, number_field, row_location
 
@@ -42,10 +45,16 @@ class DemandImportReport:
     dataset: str
     imported: int = 0
     replaced: int | None = None  # points the dataset held before, when it existed
+    unchanged: bool = False  # the dataset already held exactly these points: nothing was written
     total_weight: float = 0.0
     rejects: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
 
     def summary_line(self) -> str:
+        if self.unchanged:
+            return (
+                f"dataset {self.dataset!r} unchanged: the file holds the same {self.imported} demand points"
+                f" (total weight {self.total_weight:g}); nothing written"
+            )
         line = f"imported {self.imported} demand points (total weight {self.total_weight:g}) into dataset {self.dataset!r}"
         if self.replaced is not None:
             line += f", replacing its {self.replaced} earlier points"
@@ -107,8 +116,10 @@ def import_demand(
     _check_columns(table, options)
     row_options = RowOptions(kind=None, coordsys=options.coordsys)
     report = DemandImportReport(dataset=name)
+    digest = new_points_digest()
     with transaction.atomic():
         dataset = DemandDataset.objects.select_for_update().filter(name=name).first()
+        earlier_sha256 = dataset.points_sha256 if dataset is not None else ""
         if dataset is not None:
             if not options.replace:
                 raise BadRequest(
@@ -143,6 +154,7 @@ def import_demand(
             if report.rejects:
                 continue  # the import is lost anyway: keep checking rows, stop writing them
             chunk.append(point)
+            digest.update(demand_point_bytes(lon, lat, weight, point.category, point.external_id))
             report.imported += 1
             report.total_weight += weight
             if len(chunk) >= CHUNK_ROWS:
@@ -152,8 +164,19 @@ def import_demand(
             transaction.set_rollback(True)
         elif report.imported == 0:
             raise BadRequest("the file holds no data rows; nothing imported")
-        elif chunk:
-            DemandPoint.objects.bulk_create(chunk)
+        elif digest.hexdigest() == earlier_sha256:
+            # The very same points: undo the delete, the writes and the updated_at bump.
+            transaction.set_rollback(True)
+            report.unchanged = True
+        else:
+            if chunk:
+                DemandPoint.objects.bulk_create(chunk)
+            DemandDataset.objects.filter(pk=dataset.pk).update(points_sha256=digest.hexdigest())
     if report.rejects:
         raise DemandImportAborted(report)
+    if report.unchanged:
+        # The rollback undid a new description, source or licence too; update() keeps updated_at.
+        metadata = {a: getattr(options, a) for a in ("description", "source", "licence") if getattr(options, a)}
+        if metadata:
+            DemandDataset.objects.filter(pk=dataset.pk).update(**metadata)
     return report
