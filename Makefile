@@ -15,7 +15,8 @@ run: $(VENV)/.installed
 	@echo "  Yizhan is running. API docs: http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  Try: curl 'http://$(HOST):$(PORT)/api/v1/stations/nearest?lat=22.5431&lon=114.0579&k=3'"
 	@echo "  Managers and planners: a token from '$(BIN)/python manage.py create_manager NAME --organisation 福田区'"
-	@echo "  (add --role planner for the planner page http://$(HOST):$(PORT)/planning/); admin: http://$(HOST):$(PORT)/admin/"
+	@echo "  (add --role planner for the planner page http://$(HOST):$(PORT)/planning/)"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/ (a login from '$(BIN)/python manage.py createsuperuser')"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
