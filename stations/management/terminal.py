@@ -1,5 +1,6 @@
-"""What the import and report commands share at the terminal: opening the input file, and a
-progress bar on stderr (so stdout keeps just the summary line) when attached to a terminal."""
+"""What the commands share at the terminal: opening the input file, a progress bar on stderr
+(so stdout keeps just the summary line) when attached to a terminal, and how to run another
+command."""
 
 import sys
 from collections.abc import Iterator
@@ -7,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -28,3 +30,17 @@ def progress_bar(command: BaseCommand, **options) -> Iterator[tqdm | None]:
     finally:
         if bar is not None:
             bar.close()
+
+
+def manage_py(*args: str) -> str:
+    """The command line that runs ``manage.py args`` from the current directory with this very
+    interpreter: ``.venv/bin/python manage.py …`` in a checkout (as the README writes it, no
+    activated virtualenv needed), absolute paths from elsewhere."""
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    return " ".join([shown(Path(sys.executable)), shown(Path(settings.BASE_DIR) / "manage.py"), *args])

@@ -1,8 +1,27 @@
 """The planners' data: named demand datasets (weighted points where gig workers need a rest
 place) and the coverage runs computed over them."""
 
+import hashlib
+import struct
+
 from django.core.validators import MinValueValidator
 from django.db import models
+
+
+def demand_point_bytes(lon: float, lat: float, weight: float, category: str, external_id: str) -> bytes:
+    """One point as DemandDataset.points_sha256 hashes it: the exact doubles (-0.0 as 0.0) and
+    the two texts, length-prefixed so that no two different points give the same bytes."""
+    category_bytes, external_id_bytes = category.encode(), external_id.encode()
+    return (
+        struct.pack("<dddII", lon + 0.0, lat + 0.0, weight + 0.0, len(category_bytes), len(external_id_bytes))
+        + category_bytes
+        + external_id_bytes
+    )
+
+
+def new_points_digest():
+    """The running SHA-256 of a dataset's points, fed demand_point_bytes in import order."""
+    return hashlib.sha256(b"yizhan-demand-points-v1")
 
 
 class DemandDataset(models.Model):
@@ -14,9 +33,12 @@ class DemandDataset(models.Model):
     source = models.CharField(max_length=300, blank=True)
     licence = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Bumped by every (re-)import: a coverage run remembers it, so site suggestions can tell
-    # whether the points they would reload are still the ones the run counted.
+    # Bumped by every import that changes the points: a coverage run remembers it, so site
+    # suggestions can tell whether the points they would reload are still the ones the run counted.
     updated_at = models.DateTimeField(auto_now=True)
+    # The SHA-256 of the points (new_points_digest over demand_point_bytes, in import order): a
+    # re-import of the very same points changes nothing, so `make run` twice keeps every run current.
+    points_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -4,7 +4,9 @@ from CSV or GeoJSON, all or nothing.
 Rows are read by stations.imports.readers and their coordinates checked by the station
 importer's own row check (imports.rows.row_location): the same mistakes (non-numbers, out of
 range, swapped, (0, 0), outside China for GCJ-02/BD-09) are caught with the same words.
-Re-importing a dataset with ``replace`` swaps all its points for the file's, in one transaction.
+Re-importing a dataset with ``replace`` swaps all its points for the file's, in one transaction;
+when the file holds the very same points (DemandDataset.points_sha256) nothing is written, so
+coverage runs over the dataset stay current.
 """
 
 from collections.abc import Callable
@@ -15,8 +17,9 @@ from django.db import transaction
 from geodata.coords import check_coordsys
 from stations.errors import BadRequest
 from stations.models import DemandDataset, DemandPoint
-from stations.imports.table import ImportFileError, Table, rejected_rows_listing
 from stations.imports.rows import RowOptions, RowRejected, number_field, row_location
+from stations.imports.table import ImportFileError, Table, rejected_rows_listing
+from stations.models.planning import demand_point_bytes, new_points_digest
 
 CHUNK_ROWS = 5000
 PROGRESS_EVERY = 1000
@@ -42,10 +45,16 @@ class DemandImportReport:
     dataset: str
     imported: int = 0
     replaced: int | None = None  # points the dataset held before, when it existed
+    unchanged: bool = False  # the dataset already held exactly these points: nothing was written
     total_weight: float = 0.0
     rejects: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
 
     def summary_line(self) -> str:
+        if self.unchanged:
+            return (
+                f"dataset {self.dataset!r} unchanged: the file holds the same {self.imported} demand points"
+                f" (total weight {self.total_weight:g}); nothing written"
+            )
         line = f"imported {self.imported} demand points (total weight {self.total_weight:g}) into dataset {self.dataset!r}"
         if self.replaced is not None:
             line += f", replacing its {self.replaced} earlier points"
@@ -88,10 +97,12 @@ def _check_columns(table: Table, options: DemandImportOptions) -> None:
         raise ImportFileError(f"the file has no column(s) {', '.join(missing)}; columns found: {found}")
 
 
-def _dataset_to_fill(name: str, options: DemandImportOptions, report: DemandImportReport) -> DemandDataset:
+def _dataset_to_fill(name: str, options: DemandImportOptions, report: DemandImportReport) -> tuple[DemandDataset, str]:
     """The dataset, locked and emptied when it exists and ``options.replace`` (BadRequest
-    otherwise), or a new one; saved with the options' description, source and licence."""
+    otherwise), or a new one; saved with the options' description, source and licence. With it,
+    the digest of the points it held ("" for a new one)."""
     dataset = DemandDataset.objects.select_for_update().filter(name=name).first()
+    earlier_sha256 = dataset.points_sha256 if dataset is not None else ""
     if dataset is not None:
         if not options.replace:
             raise BadRequest(
@@ -105,7 +116,7 @@ def _dataset_to_fill(name: str, options: DemandImportOptions, report: DemandImpo
         if getattr(options, attribute):
             setattr(dataset, attribute, getattr(options, attribute))
     dataset.save()  # bumps updated_at: earlier coverage runs know their points are gone
-    return dataset
+    return dataset, earlier_sha256
 
 
 def _point(dataset: DemandDataset, raw: dict, options: DemandImportOptions, row_options: RowOptions) -> DemandPoint:
@@ -137,8 +148,9 @@ def import_demand(
     _check_columns(table, options)
     row_options = RowOptions(kind=None, coordsys=options.coordsys)
     report = DemandImportReport(dataset=name)
+    digest = new_points_digest()
     with transaction.atomic():
-        dataset = _dataset_to_fill(name, options, report)
+        dataset, earlier_sha256 = _dataset_to_fill(name, options, report)
         chunk: list[DemandPoint] = []
         for count, (row_number, raw) in enumerate(table.rows, start=1):
             if progress is not None and count % PROGRESS_EVERY == 0:
@@ -151,17 +163,34 @@ def import_demand(
             if report.rejects:
                 continue  # the import is lost anyway: keep checking rows, stop writing them
             chunk.append(point)
+            digest.update(demand_point_bytes(point.lon, point.lat, point.weight, point.category, point.external_id))
             report.imported += 1
             report.total_weight += point.weight
             if len(chunk) >= CHUNK_ROWS:
                 DemandPoint.objects.bulk_create(chunk)
                 chunk = []
-        if report.rejects:
-            transaction.set_rollback(True)
-        elif report.imported == 0:
-            raise BadRequest("the file holds no data rows; nothing imported")
-        elif chunk:
-            DemandPoint.objects.bulk_create(chunk)
+        _finish(dataset, chunk, digest.hexdigest(), earlier_sha256, report)
     if report.rejects:
         raise DemandImportAborted(report)
+    if report.unchanged:
+        # The rollback undid a new description, source or licence too; update() keeps updated_at.
+        metadata = {a: getattr(options, a) for a in ("description", "source", "licence") if getattr(options, a)}
+        if metadata:
+            DemandDataset.objects.filter(pk=dataset.pk).update(**metadata)
     return report
+
+
+def _finish(dataset: DemandDataset, chunk: list[DemandPoint], sha256: str, earlier_sha256: str, report: DemandImportReport) -> None:
+    """Inside the import's transaction: roll back on rejected rows or on the very same points
+    (undoing the delete, the writes and the updated_at bump), else write the last chunk."""
+    if report.rejects:
+        transaction.set_rollback(True)
+    elif report.imported == 0:
+        raise BadRequest("the file holds no data rows; nothing imported")
+    elif sha256 == earlier_sha256:
+        transaction.set_rollback(True)
+        report.unchanged = True
+    else:
+        if chunk:
+            DemandPoint.objects.bulk_create(chunk)
+        DemandDataset.objects.filter(pk=dataset.pk).update(points_sha256=sha256)

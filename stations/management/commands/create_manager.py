@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from stations.errors import BadRequest
+from stations.management.terminal import manage_py
 from stations.models import Account
 from stations.accounts.organisations import create_account
 
@@ -23,4 +24,4 @@ class Command(BaseCommand):
         self.stderr.write(f"created {role} {username!r} in {account.organisation.name}; the token is shown only once:")
         self.stdout.write(token)
         if staff:
-            self.stderr.write(f"admin access granted; set a password with: manage.py changepassword {username}")
+            self.stderr.write(f"admin access granted; set a password with: {manage_py('changepassword', username)}")

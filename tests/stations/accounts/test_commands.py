@@ -1,7 +1,9 @@
 import io
 import json
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from stations.models import Account, ApiToken, Organisation
@@ -98,3 +100,17 @@ def test_create_manager_explains_an_unknown_organisation_or_a_taken_name():
 def test_it_warns_when_the_file_names_another_coordinate_system():
     _, err = load(str(SHENZHEN_BOUNDARIES), "--coordsys", "wgs84")
     assert "the file says its coord_system is GCJ-02 but --coordsys is wgs84" in err
+
+
+def test_it_tells_a_staff_manager_how_to_set_an_admin_password_in_a_runnable_command(monkeypatch, tmp_path):
+    load(str(SHENZHEN_BOUNDARIES), "--coordsys", "gcj02")
+    monkeypatch.chdir(settings.BASE_DIR)
+    monkeypatch.setattr(sys, "executable", str(settings.BASE_DIR / ".venv" / "bin" / "python"))
+    err = io.StringIO()
+
+    call_command("create_manager", "lihua", "--organisation", "深圳市", "--staff", stdout=io.StringIO(), stderr=err)
+
+    assert "set a password with: .venv/bin/python manage.py changepassword lihua" in err.getvalue()
+    monkeypatch.chdir(tmp_path)  # from elsewhere: absolute paths
+    call_command("create_manager", "zhao", "--organisation", "深圳市", "--staff", stdout=io.StringIO(), stderr=err)
+    assert f"set a password with: {settings.BASE_DIR}/.venv/bin/python {settings.BASE_DIR}/manage.py changepassword zhao" in err.getvalue()

@@ -86,8 +86,8 @@ def test_it_loads_the_demo_data_idempotently():
         "shenzhen_charging_points.gcj02.csv: imported 1587 stations (created 0, updated 0, unchanged 1587), 0 rows rejected",
         "anhui_driver_homes.gcj02.csv: imported 215 stations (created 0, updated 0, unchanged 215), 0 rows rejected",
         "boundaries_shenzhen_districts.geojson: loaded 10 organisations (created 0, updated 10)",
-        "shenzhen_demand_food.csv: imported 923 demand points (total weight 923) into dataset 'shenzhen-food-pickups',"
-        " replacing its 923 earlier points",
+        "shenzhen_demand_food.csv: dataset 'shenzhen-food-pickups' unchanged: the file holds the same 923 demand points"
+        " (total weight 923); nothing written",
     ]
     assert sorted(Station.objects.values_list("source", "external_id", "version", "updated_at", "lon", "lat")) == before
     assert {source.split(" ")[0] for source in Station.objects.values_list("source", flat=True).distinct()} == {

@@ -2,30 +2,27 @@
 against a live server: paste a token, run an analysis, see the map and the table."""
 
 import os
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium; .ci/run does)"),
-    pytest.mark.django_db(transaction=True),
-]
+# Without chromium or playwright the `chromium` fixture (tests/conftest.py) skips, or fails in CI.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+def browser_page(chromium):
+    from playwright import sync_api
+
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls happen
     # before and after it, never concurrently.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=ARGS, headless=True)
         try:
             page = browser.new_page()
             errors: list[str] = []

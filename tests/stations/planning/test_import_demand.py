@@ -124,4 +124,73 @@ def test_load_demo_loads_the_demand_and_the_districts_idempotently():
     from stations.models import Organisation
 
     assert Organisation.objects.filter(parent__name="深圳市").count() == 9
-    assert "replacing its 923 earlier points" in out.getvalue()
+    assert "dataset 'shenzhen-food-pickups' unchanged: the file holds the same 923 demand points" in out.getvalue()
+
+
+def test_it_changes_nothing_when_a_replace_brings_the_same_points(tmp_path):
+    run(tmp_path, DEMAND_CSV, "--dataset", DATASET, "--coordsys", "wgs84", "--weight-field", "orders")
+    before = DemandDataset.objects.get()
+    point_ids = list(DemandPoint.objects.order_by("pk").values_list("pk", flat=True))
+
+    out = run(tmp_path, DEMAND_CSV, "--dataset", DATASET, "--coordsys", "wgs84", "--weight-field", "orders", "--replace")
+
+    assert out.strip() == (
+        f"dataset '{DATASET}' unchanged: the file holds the same 3 demand points (total weight 7); nothing written"
+    )
+    assert DemandDataset.objects.get().updated_at == before.updated_at  # its coverage runs stay current
+    assert list(DemandPoint.objects.order_by("pk").values_list("pk", flat=True)) == point_ids
+
+
+def test_it_compares_points_not_file_bytes(tmp_path):
+    run(tmp_path, b"lon,lat,w\n114.05,22.54,2\n114.06,22.55,1\n", "--dataset", "d", "--coordsys", "wgs84", "--weight-field", "w")
+    before = DemandDataset.objects.get()
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [114.050, 22.540]}, "properties": {"w": 2}},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [114.060, 22.550]}, "properties": {"w": "1.0"}},
+        ],
+    }
+
+    out = run(tmp_path, json.dumps(doc).encode(), "--dataset", "d", "--coordsys", "wgs84", "--weight-field", "w", "--replace", name="d.geojson")
+
+    assert "unchanged" in out
+    assert DemandDataset.objects.get().updated_at == before.updated_at
+
+
+def test_it_replaces_points_whose_weights_changed(tmp_path):
+    run(tmp_path, DEMAND_CSV, "--dataset", DATASET, "--coordsys", "wgs84", "--weight-field", "orders")
+    before = DemandDataset.objects.get()
+
+    out = run(tmp_path, DEMAND_CSV, "--dataset", DATASET, "--coordsys", "wgs84", "--replace")  # every weight 1 now
+
+    assert out.strip() == f"imported 3 demand points (total weight 3) into dataset '{DATASET}', replacing its 3 earlier points"
+    assert DemandDataset.objects.get().updated_at > before.updated_at
+    assert sorted(DemandPoint.objects.values_list("weight", flat=True)) == [1.0, 1.0, 1.0]
+
+
+def test_it_updates_the_description_of_unchanged_points_without_touching_them(tmp_path):
+    run(tmp_path, DEMAND_CSV, "--dataset", DATASET, "--coordsys", "wgs84", "--description", "pick-ups")
+    before = DemandDataset.objects.get()
+
+    run(tmp_path, DEMAND_CSV, "--dataset", DATASET, "--coordsys", "wgs84", "--replace", "--description", "order pick-ups", "--licence", "CC0-1.0")
+
+    after = DemandDataset.objects.get()
+    assert (after.description, after.licence, after.source) == ("order pick-ups", "CC0-1.0", "")
+    assert after.updated_at == before.updated_at
+
+
+def test_it_backfills_the_points_digest_of_datasets_imported_before_it_was_stored(tmp_path):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("stations.migrations.0006_demanddataset_points_sha256")
+    run(tmp_path, DEMAND_CSV, "--dataset", DATASET, "--coordsys", "wgs84", "--weight-field", "orders")
+    stored = DemandDataset.objects.get().points_sha256
+    DemandDataset.objects.update(points_sha256="")
+
+    migration.store_points_sha256(apps, schema_editor=None)
+
+    assert len(stored) == 64
+    assert DemandDataset.objects.get().points_sha256 == stored
