@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from stations.accounts.auth import planner_auth
+from stations.http import paths  # noqa: F401  registers the {id:...} path converter
 from stations.http.responses import json_response
 from stations.http.schemas import Coordsys, ErrorOut
 from stations.planning.schemas import CoverageIn, CoverageOut, PlanningOptionsOut, SitesIn, SitesOut
@@ -51,13 +52,13 @@ def create_coverage(request: HttpRequest, body: CoverageIn):
     return Status(201, run_json(run_coverage(query, request.auth)))
 
 
-@router.get("/coverage/{run_id}", response={200: CoverageOut, 404: ErrorOut, **AUTH_ERRORS}, summary="A stored coverage run")
+@router.get("/coverage/{id:run_id}", response={200: CoverageOut, 404: ErrorOut, **AUTH_ERRORS}, summary="A stored coverage run")
 def get_coverage(request: HttpRequest, run_id: int):
     return run_json(visible_run(run_id, request.auth))
 
 
 @router.get(
-    "/coverage/{run_id}/gaps.geojson",
+    "/coverage/{id:run_id}/gaps.geojson",
     response={200: dict, 400: ErrorOut, 404: ErrorOut, **AUTH_ERRORS},
     summary="The gap grid (H3 cells) as GeoJSON",
 )
@@ -73,7 +74,7 @@ def get_gaps(request: HttpRequest, run_id: int, q: Query[CoordsysQueryIn]):
 
 
 @router.get(
-    "/coverage/{run_id}/districts.csv", response={200: str, 404: ErrorOut, **AUTH_ERRORS}, summary="The per-district table as CSV"
+    "/coverage/{id:run_id}/districts.csv", response={200: str, 404: ErrorOut, **AUTH_ERRORS}, summary="The per-district table as CSV"
 )
 def get_districts_csv(request: HttpRequest, run_id: int):
     run = visible_run(run_id, request.auth)
@@ -82,7 +83,7 @@ def get_districts_csv(request: HttpRequest, run_id: int):
     return response
 
 
-@router.get("/coverage/{run_id}/map.png", response={200: bytes, 404: ErrorOut, **AUTH_ERRORS}, summary="The run as a map picture")
+@router.get("/coverage/{id:run_id}/map.png", response={200: bytes, 404: ErrorOut, **AUTH_ERRORS}, summary="The run as a map picture")
 def get_map(request: HttpRequest, run_id: int):
     """A PNG: district outlines, stations by kind, cells shaded by uncovered demand, the last
     suggested sites, legend, scale bar and a title with the date and parameters."""

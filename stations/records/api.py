@@ -9,6 +9,7 @@ from ninja import Header, Path, Query, Router, Status
 
 from stations.accounts.auth import manager_auth
 from stations.accounts.jurisdiction import visible_station
+from stations.http import paths  # noqa: F401  registers the {id:...} path converter
 from stations.http.preconditions import expected_version
 from stations.http.schemas import Coordsys, ErrorOut
 from stations.records import batch as station_batch
@@ -81,14 +82,14 @@ def list_stations(request: HttpRequest, q: Query[ListQueryIn]):
     return manager_list.page(request.auth, q.updated_since, q.limit, q.cursor, q.coordsys)
 
 
-@router.get("/stations/{station_id}", response={200: ManagedStationOut, **_ERRORS}, summary="One of your stations")
+@router.get("/stations/{id:station_id}", response={200: ManagedStationOut, **_ERRORS}, summary="One of your stations")
 def detail(request: HttpRequest, response: HttpResponse, station_id: Path[int], coordsys: Coordsys = "wgs84"):
     """The station with its current `version` (also sent as the ETag header)."""
     station = visible_station(request.auth, station_id)
     return _with_etag(200, station_out(station, coordsys), response)
 
 
-@router.patch("/stations/{station_id}", response={200: ManagedStationOut, **_WRITE_ERRORS}, summary="Change a station")
+@router.patch("/stations/{id:station_id}", response={200: ManagedStationOut, **_WRITE_ERRORS}, summary="Change a station")
 def patch(
     request: HttpRequest,
     response: HttpResponse,
@@ -104,7 +105,7 @@ def patch(
     return _with_etag(200, station_out(station, payload.coordsys), response)
 
 
-@router.delete("/stations/{station_id}", response={200: ManagedStationOut, **_WRITE_ERRORS}, summary="Remove a station")
+@router.delete("/stations/{id:station_id}", response={200: ManagedStationOut, **_WRITE_ERRORS}, summary="Remove a station")
 def remove(request: HttpRequest, response: HttpResponse, station_id: Path[int], if_match: Header[str | None] = None, version: int | None = None):
     """Soft delete: the station gets status `removed`, keeps its history (revert brings it
     back) and riders no longer see it."""
@@ -112,7 +113,7 @@ def remove(request: HttpRequest, response: HttpResponse, station_id: Path[int], 
     return _with_etag(200, station_out(station), response)
 
 
-@router.get("/stations/{station_id}/history", response={200: HistoryOut, **_ERRORS}, summary="Every change to a station")
+@router.get("/stations/{id:station_id}/history", response={200: HistoryOut, **_ERRORS}, summary="Every change to a station")
 def history(request: HttpRequest, station_id: Path[int]):
     """Newest first: who, when, through what, and `{field: [old, new]}`."""
     changes = station_writes.history(request.auth, station_id)
@@ -120,7 +121,7 @@ def history(request: HttpRequest, station_id: Path[int]):
 
 
 @router.post(
-    "/stations/{station_id}/revert/{change_id}",
+    "/stations/{id:station_id}/revert/{id:change_id}",
     response={200: ManagedStationOut, **_WRITE_ERRORS},
     summary="Return a station to its state after an earlier change",
 )

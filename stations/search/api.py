@@ -19,6 +19,7 @@ from stations.search.schemas import (
     NearestQueryIn,
     StationPageOut,
 )
+from stations.http import paths  # noqa: F401  registers the {id:...} path converter
 from stations.http.fast_query import parse_query, query_parameters
 from stations.http.responses import json_response
 from stations.http.schemas import ErrorOut, StationDetailOut
@@ -75,7 +76,7 @@ def in_bbox(request: HttpRequest):
 
 
 @router.get(
-    "/stations/{station_id}",
+    "/stations/{id:station_id}",
     response={200: StationDetailOut, 400: ErrorOut, 404: ErrorOut},
     summary="One station, every public field",
 )

@@ -100,11 +100,12 @@ def test_it_answers_404_for_unknown_ids(rider, station_id):
     assert "no station with id" in response.json()["detail"]
 
 
-def test_it_answers_a_json_4xx_for_a_non_numeric_id(rider):
+def test_it_answers_404_for_a_non_numeric_id(rider):
+    # not an id, so no station's URL: an unknown endpoint (tests/stations/http/test_unknown_paths.py)
     response = rider.get("/api/v1/stations/abc")
 
-    assert 400 <= response.status_code < 500
-    assert "station_id" in response.json()["detail"]
+    assert response.status_code == 404
+    assert response.json() == {"detail": "no such endpoint or resource: /api/v1/stations/abc (see /api/v1/docs)"}
 
 
 def test_it_rejects_an_unknown_coordsys(rider):
