@@ -81,6 +81,9 @@ def nearest_stations(query: NearestQuery) -> dict:
     results = summaries_json(rows, query.coordsys, now)
     bearings = bearings_deg(lon, lat, [(row[LON], row[LAT]) for row in rows])
     for result, hit, bearing in zip(results, hits, bearings):
-        result["distance_m"] = _round_tenth(hit.distance_m)
-        result["bearing_deg"] = _round_tenth(bearing)
+        distance_m = _round_tenth(hit.distance_m)
+        result["distance_m"] = distance_m
+        # At the query point (as reported: within 5 cm) there is no direction to walk; the
+        # formula would still answer one, decided by rounding noise.
+        result["bearing_deg"] = _round_tenth(bearing) if distance_m != 0.0 else None
     return {"count": len(results), "results": results}

@@ -50,7 +50,11 @@ class StationSummaryOut(Schema):
 
 class NearestStationOut(StationSummaryOut):
     distance_m: float = Field(..., description="Great-circle distance from the query point, metres (WGS-84)")
-    bearing_deg: float = Field(..., description="Initial bearing from the query point, degrees clockwise from north")
+    bearing_deg: float | None = Field(
+        ...,
+        description="Initial bearing from the query point, degrees clockwise from north (0 <= bearing < 360);"
+        " null when the station is at the query point (distance_m 0), where there is no direction to walk",
+    )
 
 
 class NearestOut(Schema):

@@ -44,6 +44,31 @@ def test_it_returns_nearest_first_with_distance_and_bearing(rider):
     assert 1100 < second["distance_m"] < 1120
 
 
+@pytest.mark.parametrize("open_now", [False, True])  # both search paths: ranked in SQL, and filtered in Python
+def test_it_reports_no_bearing_for_a_station_at_the_query_point(rider, open_now):
+    here = make_station(name="此处", lat=LAT, lon=LON)
+    two_cm = make_station(name="两厘米", lat=LAT, lon=LON + 2e-7)  # ~2 cm east: distance_m rounds to 0.0
+    east = make_station(name="东", lat=LAT, lon=LON + 0.001)
+
+    params = {"lat": LAT, "lon": LON, **({"open_now": "true"} if open_now else {})}
+    body = rider.get(URL, params).json()
+
+    assert [(r["id"], r["distance_m"], r["bearing_deg"]) for r in body["results"]] == [
+        (here.id, 0.0, None),
+        (two_cm.id, 0.0, None),
+        (east.id, round(haversine_m(LON, LAT, LON + 0.001, LAT), 1), 90.0),
+    ]
+
+
+def test_it_reports_no_bearing_at_the_query_point_in_amap_coordinates(rider):
+    here = make_station(lat=LAT, lon=LON)
+    lon, lat = wgs84_to_gcj02(LON, LAT)
+
+    body = rider.get(URL, {"lat": lat, "lon": lon, "coordsys": "gcj02"}).json()
+
+    assert (body["results"][0]["id"], body["results"][0]["distance_m"], body["results"][0]["bearing_deg"]) == (here.id, 0.0, None)
+
+
 def test_it_breaks_distance_ties_by_id(rider):
     stations = [make_station(lat=LAT, lon=LON + 0.002) for _ in range(4)]
 
