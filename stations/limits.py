@@ -10,6 +10,9 @@ DEFAULT_PAGE_SIZE = 100
 
 # Managers.
 MAX_BATCH_OPERATIONS = 1000
+# How far ahead of the server's clock a last_verified_at may lie (a phone's clock runs ahead):
+# later than that it has not happened yet, and is refused.
+CLOCK_SKEW_S = 5 * 60
 
 # Planners.
 MAX_COVERAGE_RADIUS_M = 20_000

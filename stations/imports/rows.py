@@ -16,6 +16,7 @@ from shapely.prepared import PreparedGeometry
 
 from geodata.coords import out_of_china, to_wgs84
 from geodata.index import morton_key
+from stations import limits
 from stations import vocabulary as vocab
 from stations.search.hours import STATION_TZ, hours_error
 from stations.imports.table import ROW_ERROR
@@ -36,6 +37,7 @@ _FALSE = {"false", "no", "n", "0", "否"}
 # A "coordinate" this large is another column's value, most often a phone number
 # (the real Jinan export has 15610383000.0 as a longitude).
 _LOOKS_LIKE_PHONE = 1e6
+_CLOCK_SKEW = datetime.timedelta(seconds=limits.CLOCK_SKEW_S)
 
 
 @dataclass
@@ -235,6 +237,11 @@ def _datetime(text: str) -> datetime.datetime | None:
         value.astimezone(datetime.UTC)  # stored in UTC: past year 9999 (or before 1) it cannot be
     except OverflowError:
         raise RowRejected(f"last_verified_at {text!r} must lie between years 1 and 9999 in UTC") from None
+    if value > datetime.datetime.now(datetime.UTC) + _CLOCK_SKEW:
+        raise RowRejected(
+            f"last_verified_at {text!r} must not be in the future: it is more than {limits.CLOCK_SKEW_S // 60} minutes"
+            " ahead of the server's clock"
+        )
     return value
 
 

@@ -44,6 +44,20 @@ def _storable_instant(value: datetime.datetime) -> datetime.datetime:
 StorableDatetime = Annotated[datetime.datetime, AfterValidator(_storable_instant)]
 
 
+def _not_in_future(value: datetime.datetime) -> datetime.datetime:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.get_default_timezone())
+    if aware > timezone.now() + datetime.timedelta(seconds=limits.CLOCK_SKEW_S):
+        raise ValueError(
+            f"must not be in the future: got {value.isoformat()}, more than {limits.CLOCK_SKEW_S // 60} minutes"
+            " ahead of the server's clock"
+        )
+    return value
+
+
+# When something was seen, so not later than now (give or take the clock skew).
+PastDatetime = Annotated[StorableDatetime, AfterValidator(_not_in_future)]
+
+
 def _check_amenities(codes: list[str] | None) -> list[str] | None:
     if codes is not None:
         vocab.amenity_mask(codes)  # raises UnknownCode (a ValueError) naming the allowed codes
@@ -91,7 +105,9 @@ class _StationFields(Schema):
     operator: Text200 | None = None
     charging: ChargingIn | None = None
     eligible_workers: list[str] | None = Field(None, description="Worker-type codes, or ['all'].")
-    last_verified_at: StorableDatetime | None = None
+    last_verified_at: PastDatetime | None = Field(
+        None, description="When someone last checked the station on site (ISO 8601); not in the future."
+    )
 
     _amenities = field_validator("amenities")(_check_amenities)
     _workers = field_validator("eligible_workers")(_check_workers)

@@ -1,5 +1,7 @@
 """The import service without the command: what an upload endpoint will call."""
 
+import datetime
+
 import pytest
 
 from geodata.index import morton_key
@@ -142,3 +144,18 @@ def test_it_updates_every_kind_of_column_it_compares():
         table(header + "C-1,甲,114.05,22.54,no,,,2026-11-02T00:30:00Z,all,closed\n"), options(kind="charging_point")
     )
     assert (again.updated, again.unchanged) == (0, 1)  # the same instant, written in UTC
+
+
+def test_it_rejects_a_last_verified_at_in_the_future():
+    header = "external_id,name,lon,lat,last_verified_at\n"
+    soon = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=4)).isoformat(timespec="seconds")
+    rows = f"A,甲,114.05,22.54,2999-01-01\nB,乙,114.06,22.54,2999-01-01T08:00:00+08:00\nC,丙,114.07,22.54,{soon}\n"
+
+    report = import_stations(table(header + rows), options(skip_invalid=True))
+
+    in_future = "must not be in the future: it is more than 5 minutes ahead of the server's clock"
+    assert [(r.row, r.reason) for r in report.rejects] == [
+        (2, f"last_verified_at '2999-01-01' {in_future}"),
+        (3, f"last_verified_at '2999-01-01T08:00:00+08:00' {in_future}"),
+    ]
+    assert list(Station.objects.values_list("external_id", flat=True)) == ["C"]  # a few minutes of skew are fine

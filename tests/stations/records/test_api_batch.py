@@ -106,3 +106,28 @@ def test_it_applies_a_full_batch_of_1000(manager_futian):
     assert response.status_code == 200
     assert response.json()["applied"] == 1000
     assert Station.objects.filter(source="org:福田区").count() == 1000
+
+
+def test_it_rejects_a_last_verified_at_in_the_future(manager_futian):
+    futian_station(source="org:福田区", external_id="OLD-1")
+    before = registry_state()
+    operations = [
+        create_op("F-1", last_verified_at="2999-01-01T00:00:00Z"),
+        {"op": "update", "external_id": "OLD-1", "version": 1, "station": {"last_verified_at": "2999-01-01T00:00:00Z"}},
+    ]
+    response = manager_futian.post(URL, {"operations": operations}, content_type=JSON)
+
+    assert response.status_code == 200
+    reason = (
+        "station.last_verified_at: Value error, must not be in the future: got 2999-01-01T00:00:00+00:00,"
+        " more than 5 minutes ahead of the server's clock"
+    )
+    assert response.json() == {
+        "applied": 0,
+        "rejected": 2,
+        "results": [
+            {"index": 0, "op": "create", "external_id": "F-1", "status": "rejected", "id": None, "version": None, "detail": reason},
+            {"index": 1, "op": "update", "external_id": "OLD-1", "status": "rejected", "id": None, "version": None, "detail": reason},
+        ],
+    }
+    assert registry_state() == before

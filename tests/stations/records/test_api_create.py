@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from geodata.coords import wgs84_to_gcj02
@@ -138,3 +140,28 @@ def test_it_rejects_a_body_that_is_not_json(manager_futian):
 def test_it_refuses_a_point_outside_every_jurisdiction_even_for_the_city(manager_shenzhen):
     response = manager_shenzhen.post(URL, new_station_body(OUTSIDE_SHENZHEN), content_type=JSON)
     assert response.status_code == 403
+
+
+def _in(minutes: float) -> str:
+    """An instant ``minutes`` from now, in China time, as a client would send it."""
+    now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
+    return (now + datetime.timedelta(minutes=minutes)).isoformat(timespec="seconds")
+
+
+def test_it_refuses_a_last_verified_at_in_the_future(manager_futian):
+    before = registry_state()
+    stamp = _in(60)
+    response = manager_futian.post(URL, new_station_body(last_verified_at=stamp), content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"last_verified_at: Value error, must not be in the future: got {stamp},"
+        " more than 5 minutes ahead of the server's clock"
+    }
+    assert registry_state() == before
+
+
+def test_it_allows_a_few_minutes_of_clock_skew_in_last_verified_at(manager_futian):
+    response = manager_futian.post(URL, new_station_body(last_verified_at=_in(4)), content_type=JSON)
+
+    assert response.status_code == 201

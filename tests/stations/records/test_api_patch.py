@@ -138,3 +138,16 @@ def test_it_shows_its_version_as_an_etag(manager_futian):
     station = futian_station()
     response = manager_futian.get(url(station))
     assert response.status_code == 200 and response["ETag"] == '"1"'
+
+
+def test_it_refuses_a_last_verified_at_in_the_future(manager_futian):
+    station = futian_station()
+    before = registry_state()
+    response = manager_futian.patch(url(station), {"last_verified_at": "2999-01-01T08:00:00+08:00"}, content_type=JSON, HTTP_IF_MATCH='"1"')
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "last_verified_at: Value error, must not be in the future: got 2999-01-01T08:00:00+08:00,"
+        " more than 5 minutes ahead of the server's clock"
+    }
+    assert registry_state() == before
