@@ -31,5 +31,9 @@ class PreconditionRequired(BadRequest):
     """A write without the version it was based on: 428."""
 
 
+class PreconditionFailed(BadRequest):
+    """A precondition that cannot hold as sent (a weak If-Match where a strong one is needed): 412."""
+
+
 class Unprocessable(BadRequest):
     """Well-formed but contradicting an earlier request (an Idempotency-Key reused for another body): 422."""

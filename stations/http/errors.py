@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from geodata.errors import InvalidArgument, InvalidCoordinate
-from stations.errors import BadRequest, Conflict, Forbidden, NotFound, PreconditionRequired, Unprocessable
+from stations.errors import BadRequest, Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
 from stations.vocabulary import UnknownCode
 
 def _describe(error: dict, request) -> str:
@@ -32,6 +32,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PreconditionRequired)
     def on_precondition_required(request, exc: PreconditionRequired):
         return api.create_response(request, {"detail": str(exc)}, status=428)
+
+    @api.exception_handler(PreconditionFailed)
+    def on_precondition_failed(request, exc: PreconditionFailed):
+        return api.create_response(request, {"detail": str(exc)}, status=412)
 
     @api.exception_handler(Unprocessable)
     def on_unprocessable(request, exc: Unprocessable):

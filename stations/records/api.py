@@ -10,7 +10,7 @@ from ninja import Header, Path, Query, Router, Status
 from stations.accounts.auth import manager_auth
 from stations.accounts.jurisdiction import visible_station
 from stations.http import paths  # noqa: F401  registers the {id:...} path converter
-from stations.http.preconditions import expected_version
+from stations.http.preconditions import Precondition
 from stations.http.schemas import Coordsys, ErrorOut
 from stations.records import batch as station_batch
 from stations.records import listing as manager_list
@@ -32,6 +32,9 @@ router = Router(auth=manager_auth, tags=["managers"])
 
 _ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 _WRITE_ERRORS = {**_ERRORS, 409: ConflictOut, 428: ErrorOut}
+# Writes based on a version (If-Match): a weak tag answers 412.
+_VERSIONED_WRITE_ERRORS = {**_WRITE_ERRORS, 412: ErrorOut}
+
 
 
 def _actor(request: HttpRequest, via: str = "api") -> Actor:
@@ -89,7 +92,7 @@ def detail(request: HttpRequest, response: HttpResponse, station_id: Path[int], 
     return _with_etag(200, station_out(station, coordsys), response)
 
 
-@router.patch("/stations/{id:station_id}", response={200: ManagedStationOut, **_WRITE_ERRORS}, summary="Change a station")
+@router.patch("/stations/{id:station_id}", response={200: ManagedStationOut, **_VERSIONED_WRITE_ERRORS}, summary="Change a station")
 def patch(
     request: HttpRequest,
     response: HttpResponse,
@@ -98,18 +101,20 @@ def patch(
     if_match: Header[str | None] = None,
 ):
     """Change only the fields you send (facilities, hours, status, phone, ...). Send the version
-    you based it on as `If-Match: "<version>"` or a `version` field."""
-    version = expected_version(if_match, payload.version)
+    you based it on as `If-Match: "<version>"` or a `version` field: none answers 428, a stale
+    one 409 with the `current` record, and a weak tag (`W/"3"`) 412, as the comparison is
+    strong. A station outside your jurisdiction answers 404 whatever If-Match says."""
     data = payload.model_dump(exclude_unset=True, exclude={"version"})
-    station = station_writes.update_station(_actor(request), station_id, data, version)
+    station = station_writes.update_station(_actor(request), station_id, data, Precondition(if_match, payload.version))
     return _with_etag(200, station_out(station, payload.coordsys), response)
 
 
-@router.delete("/stations/{id:station_id}", response={200: ManagedStationOut, **_WRITE_ERRORS}, summary="Remove a station")
+@router.delete("/stations/{id:station_id}", response={200: ManagedStationOut, **_VERSIONED_WRITE_ERRORS}, summary="Remove a station")
 def remove(request: HttpRequest, response: HttpResponse, station_id: Path[int], if_match: Header[str | None] = None, version: int | None = None):
     """Soft delete: the station gets status `removed`, keeps its history (revert brings it
-    back) and riders no longer see it."""
-    station = station_writes.remove_station(_actor(request), station_id, expected_version(if_match, version))
+    back) and riders no longer see it. Needs the version, as `If-Match: "<version>"` (not a
+    weak `W/"3"`: 412) or `?version=`."""
+    station = station_writes.remove_station(_actor(request), station_id, Precondition(if_match, version))
     return _with_etag(200, station_out(station), response)
 
 
@@ -122,11 +127,12 @@ def history(request: HttpRequest, station_id: Path[int]):
 
 @router.post(
     "/stations/{id:station_id}/revert/{id:change_id}",
-    response={200: ManagedStationOut, **_WRITE_ERRORS},
+    response={200: ManagedStationOut, **_VERSIONED_WRITE_ERRORS},
     summary="Return a station to its state after an earlier change",
 )
 def revert(request: HttpRequest, response: HttpResponse, station_id: Path[int], change_id: Path[int], if_match: Header[str | None] = None, version: int | None = None):
     """The station's fields become what they were right after change `change_id`; recorded as
-    a new change (nothing in the history is lost)."""
-    station = station_writes.revert_station(_actor(request), station_id, change_id, expected_version(if_match, version))
+    a new change (nothing in the history is lost). Needs the version, as `If-Match: "<version>"`
+    (not a weak `W/"3"`: 412) or `?version=`."""
+    station = station_writes.revert_station(_actor(request), station_id, change_id, Precondition(if_match, version))
     return _with_etag(200, station_out(station), response)

@@ -9,6 +9,7 @@ import pydantic
 from django.db import IntegrityError, transaction
 
 from stations.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from stations.http.preconditions import Precondition
 from stations.models import BatchRequest, Station, StationChange
 from stations.records import writes as station_writes
 from stations.records.writes import Actor
@@ -128,9 +129,10 @@ def _apply(actor: Actor, operation: BatchOperation, validators: StationValidator
         existing = Station.objects.filter(source=source, external_id=operation.external_id).values_list("pk", flat=True).first()
     if existing is None:
         raise NotFound(f"no station with external_id {operation.external_id!r} in source {source!r} in your jurisdiction")
+    precondition = Precondition(body_version=operation.version)
     if operation.op == "update":
         data = validators.update(fields)
-        return station_writes.update_station(actor, existing, data, operation.version)
+        return station_writes.update_station(actor, existing, data, precondition)
     if operation.op == "close":
-        return station_writes.set_status(actor, existing, Station.Status.CLOSED, operation.version, StationChange.Action.UPDATE)
-    return station_writes.remove_station(actor, existing, operation.version)
+        return station_writes.set_status(actor, existing, Station.Status.CLOSED, precondition, StationChange.Action.UPDATE)
+    return station_writes.remove_station(actor, existing, precondition)

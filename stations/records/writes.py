@@ -19,6 +19,7 @@ from geodata.distance import haversine_m
 from geodata.index import circle_search_area
 from stations import vocabulary as vocab
 from stations.errors import BadRequest, Conflict, Forbidden, NotFound
+from stations.http.preconditions import Precondition
 from stations.models import Account, Station, StationChange
 from stations.search.hours import now_in_china
 from stations.accounts.jurisdiction import jurisdiction_of, visible_station
@@ -50,7 +51,11 @@ def station_out(station: Station, coordsys: str = "wgs84") -> dict:
     return detail_json(station, coordsys, now_in_china())
 
 
-def _check_version(station: Station, version: int, coordsys: str) -> None:
+def _check_version(station: Station, precondition: Precondition, coordsys: str) -> None:
+    """Read the precondition (400/412/428 if unusable) and compare it: 409 with the current
+    record if stale. Called once the station is known to be visible, so a station outside the
+    jurisdiction answers 404 whatever the precondition says."""
+    version = precondition.version()
     if station.version != version:
         raise Conflict(
             f"station {station.id} has changed since version {version}: it is now version {station.version};"
@@ -226,11 +231,11 @@ def create_station(actor: Actor, data: dict, *, force: bool = False, source: str
 
 
 @transaction.atomic
-def update_station(actor: Actor, station_id: int, data: dict, version: int) -> Station:
-    """Apply a partial change (StationPatch data, ``version`` the one it is based on)."""
+def update_station(actor: Actor, station_id: int, data: dict, precondition: Precondition) -> Station:
+    """Apply a partial change (StationPatch data, ``precondition`` the version it is based on)."""
     coordsys = data.get("coordsys", "wgs84")
     station = visible_station(actor.account, station_id, lock=True)
-    _check_version(station, version, coordsys)
+    _check_version(station, precondition, coordsys)
     if station.status == Station.Status.REMOVED and "status" not in data:
         raise BadRequest(f"station {station_id} is removed; send a status (e.g. \"open\") to bring it back, or revert it")
     before = state_of(station)
@@ -245,11 +250,11 @@ def update_station(actor: Actor, station_id: int, data: dict, version: int) -> S
 
 
 @transaction.atomic
-def set_status(actor: Actor, station_id: int, status: str, version: int, action: str) -> Station:
+def set_status(actor: Actor, station_id: int, status: str, precondition: Precondition, action: str) -> Station:
     """Close or remove a station (soft: it stays, with its history; riders no longer see a
     removed one)."""
     station = visible_station(actor.account, station_id, lock=True)
-    _check_version(station, version, "wgs84")
+    _check_version(station, precondition, "wgs84")
     if station.status == status:
         return station
     before = state_of(station)
@@ -259,15 +264,15 @@ def set_status(actor: Actor, station_id: int, status: str, version: int, action:
     return station
 
 
-def remove_station(actor: Actor, station_id: int, version: int) -> Station:
-    return set_status(actor, station_id, Station.Status.REMOVED, version, StationChange.Action.REMOVE)
+def remove_station(actor: Actor, station_id: int, precondition: Precondition) -> Station:
+    return set_status(actor, station_id, Station.Status.REMOVED, precondition, StationChange.Action.REMOVE)
 
 
 @transaction.atomic
-def revert_station(actor: Actor, station_id: int, change_id: int, version: int) -> Station:
+def revert_station(actor: Actor, station_id: int, change_id: int, precondition: Precondition) -> Station:
     """Return the station to the state recorded right after change ``change_id``, as a new change."""
     station = visible_station(actor.account, station_id, lock=True)
-    _check_version(station, version, "wgs84")
+    _check_version(station, precondition, "wgs84")
     change = StationChange.objects.filter(pk=change_id, station_id=station.pk).first()
     if change is None:
         raise NotFound(f"station {station_id} has no change {change_id} (see its history)")

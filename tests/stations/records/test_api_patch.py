@@ -151,3 +151,51 @@ def test_it_refuses_a_last_verified_at_in_the_future(manager_futian):
         " more than 5 minutes ahead of the server's clock"
     }
     assert registry_state() == before
+
+
+def _writes(client, station, if_match: str | None):
+    """PATCH, DELETE and revert of ``station``, each with ``if_match`` (None: no header)."""
+    headers = {} if if_match is None else {"HTTP_IF_MATCH": if_match}
+    first_change = StationChange.objects.filter(station=station).order_by("id").first()
+    return [
+        client.patch(url(station), {"phone": "2"}, content_type=JSON, **headers),
+        client.delete(url(station), **headers),
+        client.post(f"{url(station)}/revert/{first_change.id if first_change else 1}", **headers),
+    ]
+
+
+@pytest.mark.parametrize("if_match", ['W/"1"', 'w/"1"', " W/1 "])
+def test_it_refuses_a_weak_if_match_with_412(manager_futian, if_match):
+    station = futian_station()
+    manager_futian.patch(url(station), {"phone": "1"}, content_type=JSON, HTTP_IF_MATCH='"1"')  # a change to revert to
+    before = registry_state()
+
+    for response in _writes(manager_futian, station, if_match.replace("1", "2")):
+        assert response.status_code == 412
+        assert response.json() == {
+            "detail": 'If-Match needs a strong validator, compared byte for byte with the ETag; send If-Match: "2" (without W/)'
+        }
+    assert registry_state() == before
+
+
+@pytest.mark.parametrize("if_match", ['W/"1"', '"1"', "abc", '"²"', None])
+def test_it_answers_404_outside_the_jurisdiction_whatever_the_if_match_says(manager_nanshan, if_match):
+    station = futian_station()
+    before = registry_state()
+
+    for response in _writes(manager_nanshan, station, if_match):
+        assert response.status_code == 404
+        assert response.json() == {"detail": f"no station with id {station.id} in your jurisdiction (南山区)"}
+    assert registry_state() == before
+
+
+def test_it_declares_412_for_every_write_that_reads_if_match():
+    from backend.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for path, method in [
+        ("/api/v1/manage/stations/{station_id}", "patch"),
+        ("/api/v1/manage/stations/{station_id}", "delete"),
+        ("/api/v1/manage/stations/{station_id}/revert/{change_id}", "post"),
+    ]:
+        assert "412" in {str(status) for status in paths[path][method]["responses"]}, (path, method)
