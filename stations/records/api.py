@@ -59,8 +59,14 @@ def _with_etag(response_status: int, body: dict, response: HttpResponse) -> Stat
 
 @router.post("/stations", response={201: ManagedStationOut, **_WRITE_ERRORS}, summary="Create a station")
 def create(request: HttpRequest, response: HttpResponse, payload: StationIn, force: bool = False):
-    """A new station inside your jurisdiction. Answers 409 with the `candidate` if a station of
-    the same kind with a similar name is within 30 m, unless `force=true`."""
+    """A new station inside your jurisdiction, in your organisation's source (`org:<name>`).
+
+    Answers 409 with the `candidate` if a station you can see (one inside your jurisdiction) of
+    the same kind with a similar name is within 30 m, unless `force=true`. A station across your
+    jurisdiction's boundary is another union's record: it is neither named nor in the way, and
+    the station is created (a city union, which sees both sides of a district boundary, still
+    gets the 409). An `external_id` already used in your source answers 409 too: with that
+    station as the `candidate` if you can see it, otherwise saying only that the id is taken."""
     station = station_writes.create_station(_actor(request), payload.model_dump(), force=force)
     return _with_etag(201, station_out(station, payload.coordsys), response)
 
@@ -70,7 +76,13 @@ def batch(request: HttpRequest, response: HttpResponse, payload: BatchIn, idempo
     """create / update / close / remove operations, each by `external_id` (in your
     organisation's source unless `source` says otherwise). Each one is applied or rejected on
     its own; a rejected one changes nothing. With an `Idempotency-Key` header, a retry of the
-    same batch answers the first result again instead of applying it twice."""
+    same batch answers the first result again instead of applying it twice.
+
+    You write only in the sources your organisation owns: its own `org:<name>` and those of the
+    organisations below it (a city union's districts). Any other `source` is refused with the
+    same answer whether or not it holds the station. A station outside your jurisdiction answers
+    like a missing one ("no station with external_id … in your jurisdiction"), and answers name
+    stations by source and external_id, never by internal id."""
     operations = [station_batch.BatchOperation(**operation.model_dump()) for operation in payload.operations]
     body, replayed = station_batch.run_batch(_actor(request, "batch"), operations, _BATCH_VALIDATORS, idempotency_key, request.body)
     if replayed:

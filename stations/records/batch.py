@@ -1,5 +1,11 @@
 """Use case: a batch of up to 1,000 create/update/close/remove operations from a union's own
-system, each applied or rejected on its own, applied once per Idempotency-Key."""
+system, each applied or rejected on its own, applied once per Idempotency-Key.
+
+Operations name stations by ``(source, external_id)``, so the answers do too: no message names
+an internal id. An operation in a source the caller's organisation does not own
+(stations.accounts.sources) is refused before anything is looked up, and a station outside the
+jurisdiction answers like one that does not exist: what a batch answers never depends on what
+exists where the caller may not look."""
 
 import hashlib
 from collections.abc import Callable
@@ -8,6 +14,7 @@ from dataclasses import dataclass
 import pydantic
 from django.db import IntegrityError, transaction
 
+from stations.accounts.sources import OwnedSources, owned_sources
 from stations.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from stations.http.preconditions import Precondition
 from stations.models import BatchRequest, Station, StationChange
@@ -77,13 +84,14 @@ def _stored(actor: Actor, key: str, body_sha256: str) -> dict | None:
 
 
 def _apply_all(actor: Actor, operations: list[BatchOperation], validators: StationValidators) -> dict:
-    known = _known_station_ids(actor, operations)
+    owned = _owned_sources(actor, operations)
+    known = _known_station_ids(actor, operations, owned)
     results = []
     for index, operation in enumerate(operations):
         outcome = {"index": index, "op": operation.op, "external_id": operation.external_id}
         try:
             with transaction.atomic():  # a savepoint: a refused operation leaves no trace
-                station = _apply(actor, operation, validators, known)
+                station = _apply(actor, operation, validators, known, owned)
         except _REFUSALS as exc:
             outcome.update(status="rejected", id=None, version=None, detail=_reason(exc))
         else:
@@ -99,15 +107,26 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def _known_station_ids(actor: Actor, operations: list[BatchOperation]) -> dict[tuple[str, str], int]:
+def _owned_sources(actor: Actor, operations: list[BatchOperation]) -> OwnedSources | None:
+    """The sources the caller owns, looked up only if an operation names a source other than
+    the organisation's own (None: every operation writes in it)."""
+    own = actor.account.organisation.source_name
+    if all(operation.source in (None, own) for operation in operations):
+        return None
+    return owned_sources(actor.account.organisation)
+
+
+def _known_station_ids(actor: Actor, operations: list[BatchOperation], owned: OwnedSources | None) -> dict[tuple[str, str], int]:
     """{(source, external_id): id} of the existing stations the update/close/remove operations
-    name, in one query per source instead of one per operation (a fifth of a batch's time).
-    Stations created earlier in the same batch are not in it; _apply looks those up itself."""
+    name in sources the caller owns, in one query per source instead of one per operation (a
+    fifth of a batch's time). Stations created earlier in the same batch are not in it; _apply
+    looks those up itself."""
     default_source = actor.account.organisation.source_name
     wanted: dict[str, set[str]] = {}
     for operation in operations:
-        if operation.op != "create":
-            wanted.setdefault(operation.source or default_source, set()).add(operation.external_id)
+        source = operation.source or default_source
+        if operation.op != "create" and (source == default_source or (owned is not None and source in owned)):
+            wanted.setdefault(source, set()).add(operation.external_id)
     known = {}
     for source, external_ids in wanted.items():
         rows = Station.objects.filter(source=source, external_id__in=external_ids).values_list("external_id", "pk")
@@ -115,8 +134,12 @@ def _known_station_ids(actor: Actor, operations: list[BatchOperation]) -> dict[t
     return known
 
 
-def _apply(actor: Actor, operation: BatchOperation, validators: StationValidators, known: dict[tuple[str, str], int]) -> Station:
+def _apply(
+    actor: Actor, operation: BatchOperation, validators: StationValidators, known: dict[tuple[str, str], int], owned: OwnedSources | None
+) -> Station:
     source = operation.source or actor.account.organisation.source_name
+    if source != actor.account.organisation.source_name and source not in owned:
+        raise Forbidden(owned.refusal(source))
     fields = dict(operation.station or {})
     if operation.op == "create":
         force = fields.pop("force", False) is True
@@ -124,15 +147,21 @@ def _apply(actor: Actor, operation: BatchOperation, validators: StationValidator
         return station_writes.create_station(actor, data, force=force, source=source)
     if operation.version is None:
         raise BadRequest(f"{operation.op} needs the version it is based on (\"version\": N)")
+    missing = NotFound(f"no station with external_id {operation.external_id!r} in source {source!r} in your jurisdiction")
     existing = known.get((source, operation.external_id))
     if existing is None:
         existing = Station.objects.filter(source=source, external_id=operation.external_id).values_list("pk", flat=True).first()
     if existing is None:
-        raise NotFound(f"no station with external_id {operation.external_id!r} in source {source!r} in your jurisdiction")
+        raise missing
     precondition = Precondition(body_version=operation.version)
-    if operation.op == "update":
-        data = validators.update(fields)
-        return station_writes.update_station(actor, existing, data, precondition)
-    if operation.op == "close":
-        return station_writes.set_status(actor, existing, Station.Status.CLOSED, precondition, StationChange.Action.UPDATE)
-    return station_writes.remove_station(actor, existing, precondition)
+    try:
+        if operation.op == "update":
+            data = validators.update(fields)
+            return station_writes.update_station(actor, existing, data, precondition)
+        if operation.op == "close":
+            return station_writes.set_status(actor, existing, Station.Status.CLOSED, precondition, StationChange.Action.UPDATE)
+        return station_writes.remove_station(actor, existing, precondition)
+    except NotFound:
+        # visible_station's answer names the internal id: outside the jurisdiction, a station
+        # answers exactly like a missing one.
+        raise missing from None

@@ -22,7 +22,7 @@ from stations.errors import BadRequest, Conflict, Forbidden, NotFound
 from stations.http.preconditions import Precondition
 from stations.models import Account, Station, StationChange
 from stations.search.hours import now_in_china
-from stations.accounts.jurisdiction import jurisdiction_of, visible_station
+from stations.accounts.jurisdiction import Jurisdiction, jurisdiction_of, visible_station
 from stations.search.station_json import detail_json
 from stations.records.state import apply_state, diff_states, state_of
 
@@ -43,6 +43,18 @@ class Actor:
     account: Account
     via: str = "api"
 
+    def name(self, station: Station) -> str:
+        """A station as this caller's messages name it: by id in the REST API, whose URLs use
+        ids; by source and external_id in a batch, whose operations name stations that way and
+        whose answers carry no internal ids."""
+        if self.via == "batch":
+            return f"station {station.external_id!r} in source {station.source!r}"
+        return f"station {station.id}"
+
+    @property
+    def force_hint(self) -> str:
+        return 'send "force": true' if self.via == "batch" else "send force=true"
+
 
 # -- reading within a jurisdiction -------------------------------------------------------------
 
@@ -51,14 +63,14 @@ def station_out(station: Station, coordsys: str = "wgs84") -> dict:
     return detail_json(station, coordsys, now_in_china())
 
 
-def _check_version(station: Station, precondition: Precondition, coordsys: str) -> None:
+def _check_version(actor: Actor, station: Station, precondition: Precondition, coordsys: str) -> None:
     """Read the precondition (400/412/428 if unusable) and compare it: 409 with the current
     record if stale. Called once the station is known to be visible, so a station outside the
     jurisdiction answers 404 whatever the precondition says."""
     version = precondition.version()
     if station.version != version:
         raise Conflict(
-            f"station {station.id} has changed since version {version}: it is now version {station.version};"
+            f"{actor.name(station)} has changed since version {version}: it is now version {station.version};"
             " review the current record and send your change again based on it",
             current=station_out(station, coordsys),
         )
@@ -147,16 +159,21 @@ def similar_names(a: str, b: str) -> bool:
     return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
 
 
-def find_duplicate(kind: str, name: str, lon: float, lat: float, exclude_id: int | None = None) -> Station | None:
-    """An existing (not removed) station of ``kind`` within 30 m with a similar name."""
+def find_duplicate(
+    kind: str, name: str, lon: float, lat: float, jurisdiction: Jurisdiction, exclude_id: int | None = None
+) -> Station | None:
+    """An existing (not removed) station of ``kind`` within 30 m with a similar name, among those
+    inside ``jurisdiction`` (the caller's): a station the caller may not see is neither named nor
+    in the way — it is another union's record (districts do not overlap; a city union, which sees
+    both sides of a district boundary, still gets the 409)."""
     ranges, box = circle_search_area(lon, lat, DUPLICATE_RADIUS_M)
     found = sorted(
-        (haversine_m(lon, lat, s_lon, s_lat), pk, s_name)
+        (haversine_m(lon, lat, s_lon, s_lat), pk, s_lon, s_lat, s_name)
         for pk, s_lon, s_lat, s_kind, status, s_name in _nearby(ranges, box, exclude_id)
         if s_kind == kind and status in _LIVE_STATUSES
     )
-    for distance_m, pk, station_name in found:
-        if distance_m <= DUPLICATE_RADIUS_M and similar_names(name, station_name):
+    for distance_m, pk, s_lon, s_lat, station_name in found:
+        if distance_m <= DUPLICATE_RADIUS_M and similar_names(name, station_name) and jurisdiction.covers(s_lon, s_lat):
             return Station.objects.get(pk=pk)
     return None
 
@@ -197,19 +214,22 @@ def _nearby(ranges, box, exclude_id: int | None) -> list[tuple]:
 
 @transaction.atomic
 def create_station(actor: Actor, data: dict, *, force: bool = False, source: str | None = None) -> Station:
-    """A new station from StationIn data. 403 outside the jurisdiction; 409 if it would
-    duplicate a station within 30 m of the same kind and a similar name (unless ``force``) or
-    reuse an external id."""
+    """A new station from StationIn data, in ``source`` (the caller checked it is theirs;
+    default: the organisation's own). 403 outside the jurisdiction; 409 if it would duplicate a
+    station the caller can see within 30 m of the same kind and a similar name (unless
+    ``force``), or reuse an external id of the source (naming the station only if the caller
+    can see it)."""
     account = actor.account
     coordsys = data.get("coordsys", "wgs84")
     lon, lat = wgs84_location(data["lon"], data["lat"], coordsys)
     _check_inside(account, lon, lat)
+    jurisdiction = jurisdiction_of(account.organisation)
     if not force:
-        duplicate = find_duplicate(data["kind"], data["name"], lon, lat)
+        duplicate = find_duplicate(data["kind"], data["name"], lon, lat, jurisdiction)
         if duplicate is not None:
             raise Conflict(
-                f"station {duplicate.id} ({duplicate.name}) is a {duplicate.kind} within {DUPLICATE_RADIUS_M:.0f} m"
-                " with a similar name; update it instead, or send force=true if this is really another station",
+                f"{actor.name(duplicate)} ({duplicate.name}) is a {duplicate.kind} within {DUPLICATE_RADIUS_M:.0f} m"
+                f" with a similar name; update it instead, or {actor.force_hint} if this is really another station",
                 candidate=station_out(duplicate, coordsys),
             )
     station = Station(source=source or account.organisation.source_name, external_id=data.get("external_id") or uuid.uuid4().hex)
@@ -220,14 +240,25 @@ def create_station(actor: Actor, data: dict, *, force: bool = False, source: str
         with transaction.atomic():
             station.save()
     except IntegrityError:
-        existing = Station.objects.filter(source=station.source, external_id=station.external_id).first()
-        raise Conflict(
-            f"external_id {station.external_id!r} is already used by station {existing.id if existing else '?'}"
-            f" in source {station.source!r}; PATCH that station instead",
-            candidate=station_out(existing, coordsys) if existing else None,
-        ) from None
+        raise _external_id_taken(actor, station.source, station.external_id, jurisdiction, coordsys) from None
     _record(station, StationChange.Action.CREATE, actor, None)
     return station
+
+
+def _external_id_taken(actor: Actor, source: str, external_id: str, jurisdiction: Jurisdiction, coordsys: str) -> Conflict:
+    """The 409 for an external_id already used in the source: the station is named (and sent as
+    the candidate) only if the caller can see it; otherwise the answer says no more than that the
+    id is taken in a source the caller owns."""
+    existing = Station.objects.filter(source=source, external_id=external_id).first()
+    taken = f"external_id {external_id!r} is already used"
+    if existing is None or not jurisdiction.covers(existing.lon, existing.lat):
+        return Conflict(f"{taken} in source {source!r}; choose another external_id")
+    if actor.via == "batch":
+        return Conflict(f"{taken} in source {source!r}; update that station instead")
+    return Conflict(
+        f"{taken} by station {existing.id} in source {source!r}; PATCH that station instead",
+        candidate=station_out(existing, coordsys),
+    )
 
 
 @transaction.atomic
@@ -235,9 +266,9 @@ def update_station(actor: Actor, station_id: int, data: dict, precondition: Prec
     """Apply a partial change (StationPatch data, ``precondition`` the version it is based on)."""
     coordsys = data.get("coordsys", "wgs84")
     station = visible_station(actor.account, station_id, lock=True)
-    _check_version(station, precondition, coordsys)
+    _check_version(actor, station, precondition, coordsys)
     if station.status == Station.Status.REMOVED and "status" not in data:
-        raise BadRequest(f"station {station_id} is removed; send a status (e.g. \"open\") to bring it back, or revert it")
+        raise BadRequest(f"{actor.name(station)} is removed; send a status (e.g. \"open\") to bring it back, or revert it")
     before = state_of(station)
     _apply_fields(station, data, coordsys)
     if data.get("lat") is not None:
@@ -254,7 +285,7 @@ def set_status(actor: Actor, station_id: int, status: str, precondition: Precond
     """Close or remove a station (soft: it stays, with its history; riders no longer see a
     removed one)."""
     station = visible_station(actor.account, station_id, lock=True)
-    _check_version(station, precondition, "wgs84")
+    _check_version(actor, station, precondition, "wgs84")
     if station.status == status:
         return station
     before = state_of(station)
@@ -272,7 +303,7 @@ def remove_station(actor: Actor, station_id: int, precondition: Precondition) ->
 def revert_station(actor: Actor, station_id: int, change_id: int, precondition: Precondition) -> Station:
     """Return the station to the state recorded right after change ``change_id``, as a new change."""
     station = visible_station(actor.account, station_id, lock=True)
-    _check_version(station, precondition, "wgs84")
+    _check_version(actor, station, precondition, "wgs84")
     change = StationChange.objects.filter(pk=change_id, station_id=station.pk).first()
     if change is None:
         raise NotFound(f"station {station_id} has no change {change_id} (see its history)")

@@ -14,6 +14,9 @@ FUTIAN_POINT = (114.0550, 22.5410)  # 福田 CBD
 NANSHAN_POINT = (113.9300, 22.5330)  # 南山 Houhai
 LUOHU_POINT = (114.1310, 22.5480)  # 罗湖 Dongmen
 OUTSIDE_SHENZHEN = (113.2644, 23.1291)  # Guangzhou
+# Either side of the 福田区 / 南山区 boundary near 深圳湾, 0.41 m apart (4e-6 degrees of longitude).
+FUTIAN_EDGE_POINT = (113.9856907, 22.518443)
+NANSHAN_EDGE_POINT = (113.9856867, 22.518443)
 
 
 @cache

@@ -76,9 +76,10 @@ WRITES = {"patch", "delete", "revert", "create", "batch-update"}
 
 @pytest.fixture
 def station(manager_futian, settings, tmp_path):
-    """A Futian station with one recorded change (so revert has something to return to) and a photo."""
+    """A Futian station of 福田区's own source, with one recorded change (so revert has something
+    to return to) and a photo."""
     settings.MEDIA_ROOT = tmp_path
-    station = futian_station()
+    station = futian_station(source="org:福田区")
     _patch(manager_futian, station)
     station.refresh_from_db()
     StationPhoto.objects.create(station=station, full_name="a.webp", thumb_name="a_t.webp", width=1, height=1)
@@ -127,8 +128,9 @@ def test_permission_matrix(request, station, endpoint, persona, expected):
     if persona == "manager_nanshan" and endpoint == "create":
         assert response.status_code == 403  # a location, not a record: refused, not hidden
     elif persona == "manager_nanshan" and endpoint == "batch-update":
+        # named by (source, external_id): another district's source, refused as such
         assert _outcome(endpoint, response) == "rejected"
-        assert "in your jurisdiction" in response.json()["results"][0]["detail"]
+        assert response.json()["results"][0]["detail"].startswith("you may not write in source 'org:福田区'")
     else:
         assert response.status_code == int(expected), response.content
         assert "detail" in response.json()

@@ -131,3 +131,130 @@ def test_it_rejects_a_last_verified_at_in_the_future(manager_futian):
         ],
     }
     assert registry_state() == before
+
+
+# -- sources and jurisdictions: one answer whatever exists outside them -------------------------
+
+
+def _result(index, op, external_id, detail):
+    return {"index": index, "op": op, "external_id": external_id, "status": "rejected", "id": None, "version": None, "detail": detail}
+
+
+NOT_NANSHANS = (
+    "you may not write in source {source!r}: 南山区 writes only in its own source 'org:南山区'"
+    " (see the managers' section of the README)"
+)
+
+
+@pytest.mark.parametrize("source", ["org:福田区", "test", "demo:osm-shenzhen (© OpenStreetMap contributors)"])
+def test_it_refuses_another_organisations_source_with_one_answer_whatever_exists(manager_nanshan, source):
+    existing = futian_station(source=source, external_id="FT-1")
+    before = registry_state()
+    operations = [
+        create_op("FT-1", lon=NANSHAN_POINT[0], lat=NANSHAN_POINT[1], name="冒名驿站"),  # its id is taken there
+        create_op("FT-NEW", lon=NANSHAN_POINT[0], lat=NANSHAN_POINT[1], name="冒名驿站"),  # a new id: spoofing
+        {"op": "update", "external_id": "FT-1", "version": 1, "station": {"phone": "1"}},
+        {"op": "update", "external_id": "FT-MISSING", "version": 1, "station": {"phone": "1"}},
+        {"op": "close", "external_id": "FT-1", "version": 1},
+        {"op": "remove", "external_id": "FT-MISSING", "version": 1},
+    ]
+
+    response = manager_nanshan.post(URL, {"operations": [{**op, "source": source} for op in operations]}, content_type=JSON)
+
+    assert response.status_code == 200
+    detail = NOT_NANSHANS.format(source=source)
+    assert response.json() == {
+        "applied": 0,
+        "rejected": 6,
+        "results": [_result(i, op["op"], op["external_id"], detail) for i, op in enumerate(operations)],
+    }
+    assert registry_state() == before
+
+
+def test_it_answers_a_station_outside_the_jurisdiction_like_a_missing_one(manager_nanshan):
+    # 南山区's own station, moved by the city union into 福田区: no longer 南山区's to see.
+    moved = futian_station(source="org:南山区", external_id="NS-MOVED")
+    before = registry_state()
+    operations = [
+        {"op": "update", "external_id": "NS-MOVED", "version": 1, "station": {"phone": "1"}},
+        {"op": "update", "external_id": "NS-MISSING", "version": 1, "station": {"phone": "1"}},
+        {"op": "close", "external_id": "NS-MOVED", "version": 1},
+        {"op": "remove", "external_id": "NS-MISSING", "version": 1},
+    ]
+
+    response = manager_nanshan.post(URL, {"operations": operations}, content_type=JSON)
+
+    def missing(external_id):
+        return f"no station with external_id {external_id!r} in source 'org:南山区' in your jurisdiction"
+
+    assert response.json() == {
+        "applied": 0,
+        "rejected": 4,
+        "results": [_result(i, op["op"], op["external_id"], missing(op["external_id"])) for i, op in enumerate(operations)],
+    }
+    assert registry_state() == before
+
+
+def test_it_creates_past_a_near_duplicate_outside_the_jurisdiction_but_not_past_its_external_id(manager_nanshan):
+    from tests.stations.personas import FUTIAN_EDGE_POINT, NANSHAN_EDGE_POINT
+
+    futian_station(name="深圳湾暖心驿站", lon=FUTIAN_EDGE_POINT[0], lat=FUTIAN_EDGE_POINT[1], source="org:福田区", external_id="FT-EDGE")
+    futian_station(source="org:南山区", external_id="NS-MOVED")
+    operations = [
+        create_op("NS-EDGE", lon=NANSHAN_EDGE_POINT[0], lat=NANSHAN_EDGE_POINT[1], name="深圳湾 暖心驿站"),
+        create_op("NS-MOVED", lon=NANSHAN_POINT[0], lat=NANSHAN_POINT[1]),
+    ]
+
+    response = manager_nanshan.post(URL, {"operations": operations}, content_type=JSON)
+
+    created = Station.objects.get(source="org:南山区", external_id="NS-EDGE")
+    assert response.json() == {
+        "applied": 1,
+        "rejected": 1,
+        "results": [
+            {"index": 0, "op": "create", "external_id": "NS-EDGE", "status": "applied", "id": created.id, "version": 1, "detail": None},
+            _result(1, "create", "NS-MOVED", "external_id 'NS-MOVED' is already used in source 'org:南山区'; choose another external_id"),
+        ],
+    }
+
+
+def test_the_city_union_writes_in_its_districts_sources(manager_shenzhen):
+    existing = futian_station(source="org:福田区", external_id="FT-1")
+    operations = [
+        {"op": "update", "source": "org:福田区", "external_id": "FT-1", "version": 1, "station": {"phone": "1"}},
+        {"op": "update", "source": "test", "external_id": "FT-1", "version": 1, "station": {"phone": "1"}},
+    ]
+
+    response = manager_shenzhen.post(URL, {"operations": operations}, content_type=JSON)
+
+    assert response.json()["results"] == [
+        {"index": 0, "op": "update", "external_id": "FT-1", "status": "applied", "id": existing.id, "version": 2, "detail": None},
+        _result(
+            1, "update", "FT-1",
+            "you may not write in source 'test': 深圳市 writes only in its own source 'org:深圳市'"
+            " and those of the organisations below it (org:<name>) (see the managers' section of the README)",
+        ),
+    ]
+
+
+def test_it_names_stations_by_source_and_external_id_in_its_messages(manager_futian):
+    futian_station(source="org:福田区", external_id="OLD-1", version=3)
+    futian_station(source="org:福田区", external_id="GONE-1", status="removed")
+    near = futian_station(source="org:福田区", external_id="NEAR-1", name="莲花山驿站", lon=114.0600, lat=22.5450)
+    operations = [
+        {"op": "update", "external_id": "OLD-1", "version": 1, "station": {"phone": "1"}},
+        {"op": "update", "external_id": "GONE-1", "version": 1, "station": {"phone": "1"}},
+        create_op("NEW-1", lon=114.0600, lat=22.5450, name="莲花山 驿站"),
+        create_op("OLD-1", lon=114.0700, lat=22.5450),
+    ]
+
+    response = manager_futian.post(URL, {"operations": operations}, content_type=JSON)
+
+    assert [r["detail"] for r in response.json()["results"]] == [
+        "station 'OLD-1' in source 'org:福田区' has changed since version 1: it is now version 3;"
+        " review the current record and send your change again based on it",
+        "station 'GONE-1' in source 'org:福田区' is removed; send a status (e.g. \"open\") to bring it back, or revert it",
+        "station 'NEAR-1' in source 'org:福田区' (莲花山驿站) is a rest_station within 30 m with a similar name;"
+        " update it instead, or send \"force\": true if this is really another station",
+        "external_id 'OLD-1' is already used in source 'org:福田区'; update that station instead",
+    ]

@@ -4,6 +4,7 @@ import pytest
 
 from geodata.coords import wgs84_to_gcj02
 from stations.models import Station, StationChange
+from stations.records.writes import station_out
 from tests.stations.helpers import JSON, futian_station, new_station_body, registry_state
 from tests.stations.personas import FUTIAN_POINT, NANSHAN_POINT, OUTSIDE_SHENZHEN
 
@@ -165,3 +166,73 @@ def test_it_allows_a_few_minutes_of_clock_skew_in_last_verified_at(manager_futia
     response = manager_futian.post(URL, new_station_body(last_verified_at=_in(4)), content_type=JSON)
 
     assert response.status_code == 201
+
+
+# -- the duplicate check sees only the caller's jurisdiction ---------------------------------
+
+
+def _edge_stations():
+    """A 福田区 station on its district's edge, and a body for a near-duplicate 0.41 m away in 南山区."""
+    from stations.accounts.jurisdiction import jurisdiction_of
+    from stations.models import Organisation
+    from tests.stations.personas import FUTIAN_EDGE_POINT, NANSHAN_EDGE_POINT
+
+    futian, nanshan = (jurisdiction_of(Organisation.objects.get(name=name)) for name in ("福田区", "南山区"))
+    assert futian.covers(*FUTIAN_EDGE_POINT) and not nanshan.covers(*FUTIAN_EDGE_POINT)
+    assert nanshan.covers(*NANSHAN_EDGE_POINT) and not futian.covers(*NANSHAN_EDGE_POINT)
+    existing = futian_station(name="深圳湾暖心驿站", lon=FUTIAN_EDGE_POINT[0], lat=FUTIAN_EDGE_POINT[1], source="org:福田区", external_id="FT-EDGE")
+    return existing, new_station_body(NANSHAN_EDGE_POINT, name="深圳湾 暖心驿站")
+
+
+def test_it_names_no_candidate_outside_the_jurisdiction_and_creates_the_station(manager_nanshan):
+    existing, body = _edge_stations()
+
+    response = manager_nanshan.post(URL, body, content_type=JSON)
+
+    assert response.status_code == 201
+    created = Station.objects.get(pk=response.json()["id"])
+    assert response.json() == station_out(created)
+    assert (created.source, created.name) == ("org:南山区", "深圳湾 暖心驿站")
+    assert "FT-EDGE" not in response.content.decode()
+    assert Station.objects.count() == 2
+
+
+def test_it_still_answers_409_with_the_candidate_where_the_caller_sees_both(manager_shenzhen):
+    existing, body = _edge_stations()
+    before = registry_state()
+
+    response = manager_shenzhen.post(URL, body, content_type=JSON)
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"station {existing.id} (深圳湾暖心驿站) is a rest_station within 30 m with a similar name;"
+        " update it instead, or send force=true if this is really another station",
+        "candidate": station_out(existing),
+    }
+    assert registry_state() == before
+
+
+def test_it_does_not_reveal_a_station_of_its_own_source_outside_the_jurisdiction(manager_nanshan):
+    # 南山区 created it; the city union has since moved it into 福田区, out of 南山区's sight.
+    moved = futian_station(source="org:南山区", external_id="NS-1")
+    before = registry_state()
+
+    response = manager_nanshan.post(URL, new_station_body(NANSHAN_POINT, external_id="NS-1"), content_type=JSON)
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "external_id 'NS-1' is already used in source 'org:南山区'; choose another external_id"}
+    assert registry_state() == before
+
+
+def test_it_names_the_station_that_uses_the_external_id_when_the_caller_sees_it(manager_futian):
+    existing = futian_station(source="org:福田区", external_id="X1")
+    before = registry_state()
+
+    response = manager_futian.post(URL, new_station_body((114.06, 22.545), name="另一个站", external_id="X1"), content_type=JSON)
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"external_id 'X1' is already used by station {existing.id} in source 'org:福田区'; PATCH that station instead",
+        "candidate": station_out(existing),
+    }
+    assert registry_state() == before
