@@ -22,6 +22,8 @@ from shapely.prepared import prep
 
 from geodata.coords import check_coordsys
 from geodata.geojson import InvalidGeoJSON, coordsys_of, feature_geometries, read_polygon
+from stations.accounts.places import FIELDS as PLACE_FIELDS
+from stations.accounts.places import NOWHERE, Places, current_places, fill_place
 from stations.errors import BadRequest
 from stations.models import Station
 from stations.imports.table import ImportFileError, Table
@@ -36,6 +38,7 @@ from stations.imports.rows import (
 from stations.imports.writes import refresh_statistics, upsert_chunk
 
 CHUNK_ROWS = 2000
+_PLACE_FIELDS = frozenset(PLACE_FIELDS)
 PROGRESS_EVERY = 1000
 MAX_KEPT_WARNINGS = 200
 SOURCE_MAX_LENGTH = 100
@@ -196,6 +199,7 @@ def _check_columns(table: Table, options: ImportOptions, report: ImportReport) -
 def _run(table, options, row_options, report, progress, extra_check) -> None:
     # A first import of a source has nothing to compare with: skip looking rows up.
     source_is_new = not Station.objects.filter(source=options.source).exists()
+    places = current_places()
     id_column = options.id_column
     # Every id seen (valid row or not) -> its first row; a later row with the same id is a
     # duplicate. Points are keyed by their exact bits (16 bytes) to keep a million rows small.
@@ -224,10 +228,10 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
             report.warn(f"row {row_number}: exactly the same coordinates as row {first}")
         chunk.append(station)
         if len(chunk) >= CHUNK_ROWS:
-            _write(chunk, options, report, source_is_new)
+            _write(chunk, options, report, source_is_new, places)
             chunk = []
     if chunk:
-        _write(chunk, options, report, source_is_new)
+        _write(chunk, options, report, source_is_new, places)
     if progress is not None and unreported:
         progress(unreported)
 
@@ -246,13 +250,44 @@ def _checked_row(row_number, raw, external_id, seen_ids, id_column, row_options,
     return station
 
 
-def _write(chunk: list[StationValues], options: ImportOptions, report: ImportReport, source_is_new: bool) -> None:
+def _write(chunk: list[StationValues], options: ImportOptions, report: ImportReport, source_is_new: bool, places: Places) -> None:
+    _fill_places(chunk, places)
     created, updated, unchanged = upsert_chunk(
         chunk, options.source, dry_run=options.dry_run, source_is_new=source_is_new, history=options.history
     )
     report.created += created
     report.updated += updated
     report.unchanged += unchanged
+
+
+def _fill_places(chunk: list[StationValues], places: Places) -> None:
+    """City and district from the loaded organisations' polygons, for the rows that leave them
+    empty (stations.accounts.places.fill_place), as derived values (StationValues.derived): one
+    vectorised lookup per chunk. A row outside every polygon gets none.
+
+    An empty city or district cell means "not said", as in the API: it never blanks a stored
+    value (else re-importing a file with empty cells would undo the derived values each time)."""
+    for station in chunk:
+        values = station.values
+        if not _PLACE_FIELDS.isdisjoint(values):
+            for column in PLACE_FIELDS:
+                if values.get(column) == "":
+                    del values[column]
+    if not places:
+        return
+    located = places.locate_many([s.values["lon"] for s in chunk], [s.values["lat"] for s in chunk])
+    # Most rows say nothing of their place: their values depend on the place alone (read-only, shared).
+    unsaid: dict[object, dict] = {}
+    for station, place in zip(chunk, located):
+        if place is NOWHERE:
+            continue
+        if _PLACE_FIELDS.isdisjoint(station.values):
+            derived = unsaid.get(place)
+            if derived is None:
+                derived = unsaid[place] = fill_place({}, place)
+            station.derived = derived
+        else:
+            station.derived = fill_place(station.values, place)
 
 
 def write_rejects(report: ImportReport, path: Path, columns: Iterable[str]) -> None:

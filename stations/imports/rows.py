@@ -7,6 +7,7 @@ per distinct string: a million rows use a few hundred distinct values.
 
 import datetime
 import math
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,10 +57,15 @@ class RowRejected(ValueError):
 @dataclass
 class StationValues:
     """The model columns a row sets (WGS-84 lon/lat, zkey, masks ...). An update only touches
-    the columns present here, never blanking the ones the file does not have."""
+    the columns present here, never blanking the ones the file does not have.
+
+    ``derived`` holds values the importer worked out rather than read (city and district from
+    the polygons): a new station gets them, an existing one only where its own are empty or it
+    moves, so a re-import does not overwrite what a manager entered."""
 
     external_id: str
     values: dict
+    derived: dict = dataclasses.field(default_factory=dict)
 
     @property
     def present(self) -> frozenset[str]:

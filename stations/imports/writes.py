@@ -10,6 +10,7 @@ Both run through Django's connection, so they join the caller's transaction.
 from django.db import connection
 from django.utils import timezone
 
+from stations.accounts.places import PAIRS as PLACE_PAIRS
 from stations.models import Station
 from stations.imports.rows import StationValues
 
@@ -24,6 +25,8 @@ _DATETIME_COLUMNS = ("last_verified_at",)
 _FIELDS = {field.column: field for field in Station._meta.concrete_fields}
 # What a new station gets for the columns the file does not provide.
 DEFAULTS = {column: _FIELDS[column].get_default() for column in OPTIONAL}
+# Where lon and lat sit in an _existing() row: (id, *CORE, ...).
+_LON, _LAT = 1 + CORE.index("lon"), 1 + CORE.index("lat")
 # After writing this many rows, PostgreSQL statistics are refreshed (see refresh_statistics).
 ANALYZE_AFTER_ROWS = 10_000
 
@@ -34,7 +37,7 @@ def upsert_chunk(
     """Create the new stations of ``chunk`` and update the changed ones (version + 1);
     identical ones are not touched. Returns (created, updated, unchanged). ``history``
     (stations.imports.history.ImportHistory) records a change per written station."""
-    present = set().union(*(station.values for station in chunk))
+    present = set().union(*(station.values for station in chunk), *(station.derived for station in chunk))
     compare = [*CORE, *(column for column in OPTIONAL if column in present)]
     # A first import of a source has nothing to compare with: no lookup.
     existing = {} if source_is_new else _existing(source, chunk, compare)
@@ -48,6 +51,8 @@ def upsert_chunk(
         values = station.values
         # current = (id, *compare); a column the row does not set keeps its stored value, so
         # a file without phone numbers does not erase the ones a manager entered.
+        if station.derived:
+            values = {**values, **_usable_derived(station, current, compare)}
         new = [values.get(column, old) for column, old in zip(compare, current[1:])]
         if new != list(current[1:]):
             updates.append((current[0], new))
@@ -65,6 +70,20 @@ def upsert_chunk(
         if history is not None:
             history.after_write(source, [s.external_id for s in inserts], [pk for pk, _ in updates])
     return len(inserts), len(updates), unchanged
+
+
+def _usable_derived(station: StationValues, current: tuple, compare: list[str]) -> dict:
+    """The derived values (city and district of the point) an existing station takes: all of
+    them if it moves; otherwise those of each pair (name, adcode) that it has stored empty, so a
+    re-import at the same place leaves what a manager entered."""
+    if (station.values["lon"], station.values["lat"]) != (current[_LON], current[_LAT]):
+        return station.derived
+    stored = dict(zip(compare, current[1:]))
+    usable = {}
+    for pair in PLACE_PAIRS:
+        if not any(stored.get(column) for column in pair):
+            usable.update({column: station.derived[column] for column in pair if column in station.derived})
+    return usable
 
 
 def _existing(source: str, chunk: list[StationValues], compare: list[str]) -> dict[str, tuple]:
@@ -88,7 +107,7 @@ def _insert(inserts: list[StationValues], present: set[str], source: str, stamp)
          *[values.get(column, default) for column, default in provided],
          source, station.external_id, stamp, stamp]
         for station in inserts
-        for values in (station.values,)
+        for values in ({**station.values, **station.derived} if station.derived else station.values,)
     ]
     table = _table()
     columns = ", ".join([*bound, *constant])

@@ -22,6 +22,7 @@ from stations.errors import BadRequest, Conflict, Forbidden, NotFound
 from stations.http.preconditions import Precondition
 from stations.models import Account, Station, StationChange
 from stations.search.hours import now_in_china
+from stations.accounts import places
 from stations.accounts.jurisdiction import Jurisdiction, jurisdiction_of, visible_station
 from stations.search.station_json import detail_json
 from stations.records.state import apply_state, diff_states, state_of
@@ -120,6 +121,17 @@ def _apply_fields(station: Station, data: dict, coordsys: str) -> None:
         station.charging_sockets = charging.get("sockets")
         station.battery_swap = charging.get("battery_swap")
         station.max_power_kw = charging.get("max_power_kw")
+
+
+def _fill_place(station: Station, given: dict) -> None:
+    """Set the city and district fields the caller left to us (``given``: what they sent) from
+    the polygons at the station's location (stations.accounts.places.fill_place)."""
+    for name, value in places.fill_place(given, places.current_places().locate(station.lon, station.lat)).items():
+        setattr(station, name, value)
+
+
+def _place_given(station: Station) -> dict:
+    return {name: getattr(station, name) for name in places.FIELDS}
 
 
 def record_change(station: Station, action: str, user, organisation_name: str, via: str, before: dict | None, reverted: StationChange | None = None) -> StationChange:
@@ -236,6 +248,7 @@ def create_station(actor: Actor, data: dict, *, force: bool = False, source: str
     _apply_fields(station, {k: v for k, v in data.items() if k not in ("lat", "lon")}, coordsys)
     station.lon, station.lat = lon, lat
     station.status = data.get("status") or Station.Status.OPEN
+    _fill_place(station, _place_given(station))
     try:
         with transaction.atomic():
             station.save()
@@ -270,9 +283,16 @@ def update_station(actor: Actor, station_id: int, data: dict, precondition: Prec
     if station.status == Station.Status.REMOVED and "status" not in data:
         raise BadRequest(f"{actor.name(station)} is removed; send a status (e.g. \"open\") to bring it back, or revert it")
     before = state_of(station)
+    location = (station.lon, station.lat)
     _apply_fields(station, data, coordsys)
     if data.get("lat") is not None:
         _check_inside(actor.account, station.lon, station.lat, moving=True)
+        if (station.lon, station.lat) != location:
+            # The old place described the old location: recompute what this patch does not set.
+            for name in places.FIELDS:
+                if name not in data:
+                    setattr(station, name, "")
+            _fill_place(station, _place_given(station))
     if state_of(station) == before:
         return Station.objects.get(pk=station.pk)  # nothing changed: no new version, no history
     station.save()
@@ -310,6 +330,7 @@ def revert_station(actor: Actor, station_id: int, change_id: int, precondition: 
     before = state_of(station)
     apply_state(station, change.snapshot)
     _check_inside(actor.account, station.lon, station.lat, moving=True)
+    _fill_place(station, _place_given(station))  # a state recorded without them (older than this rule)
     if state_of(station) == before:
         return Station.objects.get(pk=station.pk)
     station.save()

@@ -41,6 +41,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         folder = settings.BASE_DIR / "data" / "demo"  # not the cwd: works from anywhere
+        # The organisations first: the stations' city and district are filled from their polygons
+        # where a file leaves them empty, on the first run as on every later one (idempotent).
+        try:
+            organisations = load_organisations(read_boundaries(folder / DEMO_BOUNDARIES, "gcj02"))
+        except BadRequest as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{DEMO_BOUNDARIES}: {organisations.summary_line()}")
         for demo in DEMO_FILES:
             path = folder / demo.name
             try:
@@ -54,12 +61,10 @@ class Command(BaseCommand):
                 raise CommandError(f"{demo.name}: {exc}") from None
             self.stdout.write(f"{demo.name}: {report.summary_line()}")
         try:
-            organisations = load_organisations(read_boundaries(folder / DEMO_BOUNDARIES, "gcj02"))
             with open(folder / "shenzhen_demand_food.csv", "rb") as handle:
                 demand = import_demand(read_table(handle, "csv"), DEMO_DEMAND)
         except OSError as exc:
             raise CommandError(f"cannot read a demo file: {exc} (rebuild with data/build_demo_data.py)") from None
         except BadRequest as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"{DEMO_BOUNDARIES}: {organisations.summary_line()}")
         self.stdout.write(f"shenzhen_demand_food.csv: {demand.summary_line()}")

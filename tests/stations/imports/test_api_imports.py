@@ -142,4 +142,35 @@ def test_an_imported_change_records_who_when_and_the_whole_state(manager_futian)
     assert (change.changed_by, change.organisation_name, change.reverted_change) == (manager_futian.account.user, "福田区", None)
     assert change.snapshot == state_of(station)
     assert change.diff == {"name": [None, "福田驿站二"], "kind": [None, "rest_station"], "status": [None, "open"], "lat": [None, 22.542],
-                           "lon": [None, 114.06], "opening_hours": [None, "Mo-Fr 08:00-20:00"], "eligible_workers": [None, ["all"]]}
+                           "lon": [None, 114.06], "opening_hours": [None, "Mo-Fr 08:00-20:00"], "eligible_workers": [None, ["all"]],
+                           "city": [None, "深圳市"], "city_adcode": [None, "440300"], "district": [None, "福田区"],
+                           "district_adcode": [None, "440304"]}
+
+
+def test_it_fills_city_and_district_from_the_polygons_unless_the_file_says(manager_shenzhen):
+    text = (
+        "external_id,name,lon,lat,city,district\n"
+        "SZ-1,福田驿站,114.0550,22.5410,,\n"  # nothing said: both pairs filled
+        "SZ-2,南山驿站,113.9300,22.5330,深圳市,\n"  # the city agrees: its adcode filled too
+        "SZ-3,后海驿站,113.9310,22.5330,,后海片区\n"  # a district of its own: kept, unmixed
+    )
+
+    response = upload(manager_shenzhen, text)
+
+    assert response.status_code == 200 and response.json()["created"] == 3
+    assert sorted(Station.objects.values_list("external_id", "city", "city_adcode", "district", "district_adcode")) == [
+        ("SZ-1", "深圳市", "440300", "福田区", "440304"),
+        ("SZ-2", "深圳市", "440300", "南山区", "440305"),
+        ("SZ-3", "深圳市", "440300", "后海片区", ""),
+    ]
+    again = upload(manager_shenzhen, text)
+    assert (again.json()["updated"], again.json()["unchanged"]) == (0, 3)
+
+
+def test_a_reimport_that_moves_a_station_recomputes_its_district(manager_shenzhen):
+    upload(manager_shenzhen, HEADER + "SZ-1,驿站,114.0550,22.5410,,\n")
+
+    moved = upload(manager_shenzhen, HEADER + "SZ-1,驿站,113.9300,22.5330,,\n")
+
+    assert moved.json()["updated"] == 1
+    assert Station.objects.values_list("district", "district_adcode").get() == ("南山区", "440305")

@@ -105,9 +105,10 @@ def test_it_uses_one_statement_per_chunk(django_assert_num_queries, monkeypatch)
     monkeypatch.setattr(importer, "CHUNK_ROWS", 3)
     rows = csv_rows(*(f"Q{i},站{i},114.0{i},22.5{i}," for i in range(7)))
 
-    # exists() for the source, then one INSERT executemany per chunk of 3 (plus the savepoint
-    # pair of the transaction inside the test's own).
-    with django_assert_num_queries(1 + 3 + 2):
+    # exists() for the source, the organisations' fingerprint (stations.accounts.places: none
+    # here), then one INSERT executemany per chunk of 3 (plus the savepoint pair of the
+    # transaction inside the test's own).
+    with django_assert_num_queries(1 + 1 + 3 + 2):
         import_stations(rows, options())
 
     assert Station.objects.count() == 7
@@ -159,3 +160,33 @@ def test_it_rejects_a_last_verified_at_in_the_future():
         (3, f"last_verified_at '2999-01-01T08:00:00+08:00' {in_future}"),
     ]
     assert list(Station.objects.values_list("external_id", flat=True)) == ["C"]  # a few minutes of skew are fine
+
+
+def test_it_fills_city_and_district_from_the_loaded_organisations(shenzhen):
+    report = import_stations(csv_rows("A,甲,114.0550,22.5410,", "B,乙,113.2644,23.1291,"), options())  # B: Guangzhou
+
+    assert report.created == 2
+    assert list(Station.objects.order_by("external_id").values_list("city", "city_adcode", "district", "district_adcode")) == [
+        ("深圳市", "440300", "福田区", "440304"),
+        ("", "", "", ""),  # no polygon there: as the file has it
+    ]
+
+
+def test_a_point_outside_every_polygon_keeps_the_district_it_has(shenzhen):
+    import_stations(table("external_id,name,lon,lat,district\nB,乙,113.2644,23.1291,越秀区\n"), options())
+
+    report = import_stations(csv_rows("B,乙,113.2644,23.1292,"), options())
+
+    assert report.updated == 1
+    assert Station.objects.values_list("district", flat=True).get() == "越秀区"
+
+
+def test_a_reimport_leaves_a_district_a_manager_entered_until_the_station_moves(shenzhen):
+    import_stations(csv_rows("A,甲,114.0550,22.5410,"), options())
+    Station.objects.update(district="手填区", district_adcode="")  # a manager's own word
+
+    same_place = import_stations(csv_rows("A,甲,114.0550,22.5410,"), options())
+    assert (same_place.unchanged, Station.objects.values_list("district", "district_adcode").get()) == (1, ("手填区", ""))
+
+    moved = import_stations(csv_rows("A,甲,113.9300,22.5330,"), options())
+    assert (moved.updated, Station.objects.values_list("district", "district_adcode").get()) == (1, ("南山区", "440305"))

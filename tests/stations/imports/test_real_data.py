@@ -75,17 +75,17 @@ def test_it_loads_the_demo_data_idempotently():
     call_command("load_demo", stdout=second)
 
     assert first.getvalue().splitlines() == [
+        "boundaries_shenzhen_districts.geojson: loaded 10 organisations (created 10, updated 0)",
         "shenzhen_rest_stations.wgs84.csv: imported 693 stations (created 693, updated 0, unchanged 0), 0 rows rejected",
         "shenzhen_charging_points.gcj02.csv: imported 1587 stations (created 1587, updated 0, unchanged 0), 0 rows rejected",
         "anhui_driver_homes.gcj02.csv: imported 215 stations (created 215, updated 0, unchanged 0), 0 rows rejected",
-        "boundaries_shenzhen_districts.geojson: loaded 10 organisations (created 10, updated 0)",
         "shenzhen_demand_food.csv: imported 923 demand points (total weight 923) into dataset 'shenzhen-food-pickups'",
     ]
     assert second.getvalue().splitlines() == [
+        "boundaries_shenzhen_districts.geojson: loaded 10 organisations (created 0, updated 10)",
         "shenzhen_rest_stations.wgs84.csv: imported 693 stations (created 0, updated 0, unchanged 693), 0 rows rejected",
         "shenzhen_charging_points.gcj02.csv: imported 1587 stations (created 0, updated 0, unchanged 1587), 0 rows rejected",
         "anhui_driver_homes.gcj02.csv: imported 215 stations (created 0, updated 0, unchanged 215), 0 rows rejected",
-        "boundaries_shenzhen_districts.geojson: loaded 10 organisations (created 0, updated 10)",
         "shenzhen_demand_food.csv: dataset 'shenzhen-food-pickups' unchanged: the file holds the same 923 demand points"
         " (total weight 923); nothing written",
     ]
