@@ -148,7 +148,7 @@ NOT_NANSHANS = (
 
 @pytest.mark.parametrize("source", ["org:福田区", "test", "demo:osm-shenzhen (© OpenStreetMap contributors)"])
 def test_it_refuses_another_organisations_source_with_one_answer_whatever_exists(manager_nanshan, source):
-    existing = futian_station(source=source, external_id="FT-1")
+    futian_station(source=source, external_id="FT-1")
     before = registry_state()
     operations = [
         create_op("FT-1", lon=NANSHAN_POINT[0], lat=NANSHAN_POINT[1], name="冒名驿站"),  # its id is taken there
@@ -173,7 +173,7 @@ def test_it_refuses_another_organisations_source_with_one_answer_whatever_exists
 
 def test_it_answers_a_station_outside_the_jurisdiction_like_a_missing_one(manager_nanshan):
     # 南山区's own station, moved by the city union into 福田区: no longer 南山区's to see.
-    moved = futian_station(source="org:南山区", external_id="NS-MOVED")
+    futian_station(source="org:南山区", external_id="NS-MOVED")
     before = registry_state()
     operations = [
         {"op": "update", "external_id": "NS-MOVED", "version": 1, "station": {"phone": "1"}},
@@ -240,7 +240,7 @@ def test_the_city_union_writes_in_its_districts_sources(manager_shenzhen):
 def test_it_names_stations_by_source_and_external_id_in_its_messages(manager_futian):
     futian_station(source="org:福田区", external_id="OLD-1", version=3)
     futian_station(source="org:福田区", external_id="GONE-1", status="removed")
-    near = futian_station(source="org:福田区", external_id="NEAR-1", name="莲花山驿站", lon=114.0600, lat=22.5450)
+    futian_station(source="org:福田区", external_id="NEAR-1", name="莲花山驿站", lon=114.0600, lat=22.5450)
     operations = [
         {"op": "update", "external_id": "OLD-1", "version": 1, "station": {"phone": "1"}},
         {"op": "update", "external_id": "GONE-1", "version": 1, "station": {"phone": "1"}},

@@ -214,7 +214,7 @@ def test_it_still_answers_409_with_the_candidate_where_the_caller_sees_both(mana
 
 def test_it_does_not_reveal_a_station_of_its_own_source_outside_the_jurisdiction(manager_nanshan):
     # 南山区 created it; the city union has since moved it into 福田区, out of 南山区's sight.
-    moved = futian_station(source="org:南山区", external_id="NS-1")
+    futian_station(source="org:南山区", external_id="NS-1")
     before = registry_state()
 
     response = manager_nanshan.post(URL, new_station_body(NANSHAN_POINT, external_id="NS-1"), content_type=JSON)

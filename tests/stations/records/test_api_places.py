@@ -6,7 +6,7 @@ import pytest
 
 from stations.models import Station, StationChange
 from tests.stations.helpers import JSON, futian_station, new_station_body, registry_state
-from tests.stations.personas import FUTIAN_POINT, NANSHAN_POINT, OUTSIDE_SHENZHEN
+from tests.stations.personas import NANSHAN_POINT, OUTSIDE_SHENZHEN
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/manage/stations"
@@ -65,6 +65,7 @@ def test_a_move_keeps_the_district_the_patch_sets(manager_shenzhen):
 
     moved = manager_shenzhen.patch(f"{URL}/{created['id']}", body, content_type=JSON, HTTP_IF_MATCH='"1"')
 
+    assert moved.status_code == 200
     assert place_of(created["id"]) == ("深圳市", "440300", "后海片区", "")
 
 
