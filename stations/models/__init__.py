@@ -4,7 +4,7 @@ from stations.models.history import BatchRequest, StationChange
 from stations.models.organisation import Account, ApiToken, Organisation
 from stations.models.photo import StationPhoto
 from stations.models.planning import CoverageRun, DemandDataset, DemandPoint
-from stations.models.reports import Report, RiderKey
+from stations.models.reports import Report, RiderKey, Webhook, WebhookDelivery
 from stations.models.station import Station
 
 __all__ = [
@@ -20,4 +20,6 @@ __all__ = [
     "Station",
     "StationChange",
     "StationPhoto",
+    "Webhook",
+    "WebhookDelivery",
 ]

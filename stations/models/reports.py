@@ -87,6 +87,7 @@ class Report(models.Model):
     # What resolved it: the station's history entry (a fix) or the station a suggestion became.
     change = models.ForeignKey("stations.StationChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     created_station = models.ForeignKey("stations.Station", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)  # the "overdue" webhook went out
 
     class Meta:
         indexes = [
@@ -106,3 +107,40 @@ class Report(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.zkey = morton_key(self.lon, self.lat)
         super().save(*args, **kwargs)
+
+
+class Webhook(models.Model):
+    """Where an organisation wants its reports POSTed (set in the admin): JSON signed with
+    HMAC-SHA256 of the body under ``secret`` (header X-Yizhan-Signature: sha256=<hex>)."""
+
+    organisation = models.OneToOneField("stations.Organisation", on_delete=models.CASCADE, related_name="webhook")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"webhook of {self.organisation.name}: {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """The outbox: one event for one webhook, retried with back-off until delivered or given up."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=32)  # report.created, report.overdue, report.resolved
+    report = models.ForeignKey(Report, null=True, on_delete=models.SET_NULL, related_name="+")
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)  # gave up after the last attempt
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            # deliver_webhooks: what is due now.
+            models.Index(fields=["delivered_at", "failed_at", "next_attempt_at"], name="delivery_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk} to {self.webhook.url}"
