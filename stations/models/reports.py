@@ -94,8 +94,9 @@ class Report(models.Model):
             # the managers' inbox: by status, oldest due first, narrowed by the spatial key.
             models.Index(fields=["status", "due_at", "id"], name="report_status_due_idx"),
             models.Index(fields=["zkey"], name="report_zkey_idx"),
-            # dedupe and the alert rule: a station's recent reports.
-            models.Index(fields=["station", "seen_at"], name="report_station_seen_idx"),
+            # dedupe and the alert rule (a station's recent reports), and the inbox's "other
+            # riders' reports" (a station's unresolved ones, latest first).
+            models.Index(fields=["station", "status", "seen_at"], name="report_station_status_idx"),
             # a rider's own list.
             models.Index(fields=["rider", "id"], name="report_rider_idx"),
         ]

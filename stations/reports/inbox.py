@@ -3,21 +3,24 @@ verbs on one of them. Access is decided first, on the report's routed point (Rep
 by accounts.jurisdiction: outside it a report does not exist (404) whatever else is wrong."""
 
 import datetime
+import heapq
+import itertools
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from geodata.index import box_key_ranges
 from stations.errors import BadRequest, NotFound
-from stations.http.cursor import decode_cursor, encode_cursor
+from stations.http.cursor import InvalidCursor, decode_cursor, encode_cursor
 from stations.accounts.jurisdiction import jurisdiction_of
 from stations.models import Account, Report, StationChange
 from stations.reports import alerts, webhooks
-from stations.reports.report_json import item_json
+from stations.reports.report_json import OTHERS_SHOWN, item_json
 
 _UNRESOLVED = (Report.Status.OPEN, Report.Status.ACKNOWLEDGED)
-_CHUNK = 500
+_CHUNK = 200
+
 _FAR_FUTURE = "9999-12-31T00:00:00+00:00"
 
 
@@ -32,61 +35,75 @@ def visible_report(account: Account, report_id: int, *, lock: bool = False) -> R
 
 
 def _in_box(jurisdiction) -> Q:
-    condition = Q(pk__in=[])
-    for low, high in box_key_ranges(jurisdiction.bbox, max_ranges=16):
-        condition |= Q(zkey__range=(low, high))
+    # Only the bounding box, checked per row while the (status, due_at, id) index is read in
+    # order: a page then stops after about `limit` rows inside, instead of sorting every report
+    # in the box (a Morton-key filter would make SQLite pick that index and sort).
     min_lon, min_lat, max_lon, max_lat = jurisdiction.bbox
-    return condition & Q(lon__range=(min_lon, max_lon), lat__range=(min_lat, max_lat))
+    return Q(lon__range=(min_lon, max_lon), lat__range=(min_lat, max_lat))
 
 
 def _filtered(status, report_type, due_before, overdue, now):
-    query = Report.objects.filter(status=status) if status else Report.objects.filter(status__in=_UNRESOLVED)
-    query = query.filter(type=report_type) if report_type else query.exclude(type=alerts.CONFIRMED)
+    query = Report.objects.filter(type=report_type) if report_type else Report.objects.exclude(type=alerts.CONFIRMED)
     if due_before is not None:
         query = query.filter(due_at__lt=due_before)
     if overdue is True:
-        query = query.filter(status__in=_UNRESOLVED, due_at__lt=now)
+        query = query.filter(due_at__lt=now)
     elif overdue is False:
-        query = query.exclude(status__in=_UNRESOLVED, due_at__lt=now)
+        query = query.filter(Q(due_at__gte=now) | Q(due_at__isnull=True) | Q(status=Report.Status.RESOLVED))
     return query
 
 
-def _after(cursor: str) -> Q:
+def _sort_key(report: Report) -> tuple:
+    # Confirmations have no due time: they come after everything due (only type=confirmed lists them).
+    return (report.due_at is None, report.due_at or timezone.now(), report.id)
+
+
+def _decode(cursor: str) -> tuple[datetime.datetime | None, int]:
     due, report_id = decode_cursor(cursor, str, int)
-    try:
-        due_at = datetime.datetime.fromisoformat(due)
-    except ValueError:
-        raise BadRequest("cursor is not valid: pass the `next` value of the previous page unchanged") from None
-    # Reports without a due time (confirmations) come last.
     if due == _FAR_FUTURE:
-        return Q(due_at__isnull=True, id__gt=report_id)
-    return Q(due_at__gt=due_at) | Q(due_at=due_at, id__gt=report_id) | Q(due_at__isnull=True)
+        return None, report_id
+    try:
+        return datetime.datetime.fromisoformat(due), report_id
+    except ValueError:
+        raise InvalidCursor from None
+
+
+def _after(query, due_at: datetime.datetime | None, report_id: int):
+    """Rows after (due_at, id) in the list's order, as an index range (due_at >= ...)."""
+    if due_at is None:
+        return query.filter(id__gt=report_id)
+    return query.filter(due_at__gte=due_at).exclude(due_at=due_at, id__lte=report_id)
+
+
+def _stream(query, jurisdiction, after: tuple | None, dated: bool):
+    """The query's reports inside the jurisdiction, in list order, read in chunks. ``dated``:
+    reports with a due time (all but confirmations), else confirmations (no due time) by id."""
+    query = query.filter(due_at__isnull=not dated).select_related("station")
+    query = query.order_by("due_at", "id") if dated else query.order_by("id")
+    while True:
+        chunk = list((_after(query, *after) if after else query)[:_CHUNK])
+        inside = jurisdiction.covers_many([r.lon for r in chunk], [r.lat for r in chunk]) if chunk else []
+        yield from (report for report, ok in zip(chunk, inside) if ok)
+        if len(chunk) < _CHUNK:
+            return
+        after = (chunk[-1].due_at, chunk[-1].id)
 
 
 def page(account: Account, status=None, report_type=None, due_before=None, overdue=None, limit: int = 100, cursor: str | None = None) -> dict:
     """``{"results", "next"}``: oldest due first (then id), each with its station's summary and
-    the other riders' unresolved reports on it. The jurisdiction's bounding box narrows the
-    query by the spatial key; the exact polygon test keeps those inside."""
+    the other riders' latest unresolved reports on it. Each status is read in the order of its
+    index, within the jurisdiction's bounding box; the exact polygon test keeps those inside."""
     now = timezone.now()
     jurisdiction = jurisdiction_of(account.organisation)
+    after = _decode(cursor) if cursor else None
     query = _filtered(status, report_type, due_before, overdue, now).filter(_in_box(jurisdiction))
-    if cursor:
-        query = query.filter(_after(cursor))
-    query = query.select_related("station").order_by("due_at", "id")
-    found: list[Report] = []
-    offset = 0
-    while len(found) < limit:
-        chunk = list(query[offset:offset + _CHUNK])
-        if not chunk:
-            break
-        inside = jurisdiction.covers_many([r.lon for r in chunk], [r.lat for r in chunk])
-        found += [report for report, ok in zip(chunk, inside) if ok]
-        offset += _CHUNK
-        if len(chunk) < _CHUNK:
-            break
+    statuses = [status] if status else list(_UNRESOLVED)
+    dated = report_type != alerts.CONFIRMED
+    streams = [_stream(query.filter(status=one), jurisdiction, after, dated) for one in statuses]
+    found = list(itertools.islice(heapq.merge(*streams, key=_sort_key), limit + 1))
     more = len(found) > limit
     found = found[:limit]
-    others = _others([report.station_id for report in found if report.station_id])
+    others = _others({report.station_id for report in found if report.station_id})
     results = [item_json(report, others.get(report.station_id, []), now) for report in found]
     next_cursor = None
     if more:
@@ -95,20 +112,27 @@ def page(account: Account, status=None, report_type=None, due_before=None, overd
     return {"results": results, "next": next_cursor}
 
 
-def _others(station_ids: list[int]) -> dict[int, list[Report]]:
-    """Each station's unresolved reports (one query for the page)."""
-    found: dict[int, list[Report]] = {}
+def _others(station_ids: set[int]) -> dict[int, list[dict]]:
+    """Each station's latest unresolved reports, OTHERS_SHOWN + 1 of them (one of which may be
+    the item itself), as plain rows: one query for the page."""
+    found: dict[int, list[dict]] = {}
     if not station_ids:
         return found
-    for report in Report.objects.filter(station_id__in=set(station_ids), status__in=_UNRESOLVED).order_by("-seen_at", "-id")[:2000]:
-        found.setdefault(report.station_id, []).append(report)
+    latest = (
+        Report.objects.filter(station_id__in=station_ids, status__in=_UNRESOLVED)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("station_id")], order_by=[F("seen_at").desc(), F("id").desc()]))
+        .filter(rank__lte=OTHERS_SHOWN + 1)
+        .values("id", "station_id", "rider_id", "type", "amenity", "status", "seen_at")
+    )
+    for row in latest:
+        found.setdefault(row["station_id"], []).append(row)
     return found
 
 
 def item(account: Account, report_id: int) -> dict:
     report = visible_report(account, report_id)
     others = _others([report.station_id]) if report.station_id else {}
-    return item_json(report, [r for r in others.get(report.station_id, []) if r.pk != report.pk])
+    return item_json(report, others.get(report.station_id, []))
 
 
 @transaction.atomic

@@ -55,12 +55,16 @@ def station_brief(station: Station | None) -> dict | None:
     }
 
 
-def other_json(report: Report) -> dict:
-    return {"id": report.id, "type": report.type, "amenity": report.amenity, "status": report.status, "seen_at": iso(report.seen_at)}
+def other_json(row: dict) -> dict:
+    return {"id": row["id"], "type": row["type"], "amenity": row["amenity"], "status": row["status"], "seen_at": iso(row["seen_at"])}
 
 
-def item_json(report: Report, others: list[Report], now: datetime.datetime | None = None) -> dict:
-    """An inbox item; ``others``: the other riders' unresolved reports on its station."""
+OTHERS_SHOWN = 5
+
+
+def item_json(report: Report, others: list[dict], now: datetime.datetime | None = None) -> dict:
+    """An inbox item; ``others``: the latest unresolved reports on its station (rows with id,
+    rider_id, type, amenity, status, seen_at); those of other riders are shown."""
     now = now or timezone.now()
     point = None
     if report.suggested_lon is not None:
@@ -90,7 +94,7 @@ def item_json(report: Report, others: list[Report], now: datetime.datetime | Non
         "note": report.note,
         "change_id": report.change_id,
         "created_station_id": report.created_station_id,
-        "other_reports": [other_json(other) for other in others if other.rider_id != report.rider_id],
+        "other_reports": [other_json(o) for o in others if o["rider_id"] != report.rider_id and o["id"] != report.id][:OTHERS_SHOWN],
     }
 
 

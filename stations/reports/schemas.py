@@ -162,7 +162,7 @@ class InboxItemOut(Schema):
     note: str
     change_id: int | None
     created_station_id: int | None
-    other_reports: list[OtherReportOut] = Field(..., description="Other riders' unresolved reports on the same station")
+    other_reports: list[OtherReportOut] = Field(..., description="Other riders' latest unresolved reports on the same station (up to 5)")
 
 
 class InboxPageOut(Schema):

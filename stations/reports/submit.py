@@ -84,7 +84,11 @@ def submit_report(rider: RiderKey, station_id: int, data: dict, photo, address: 
             report.suggested_lon, report.suggested_lat = suggested_lon, suggested_lat
         report.photo_name = photo_name or report.photo_name
         report.save()
-        alerts.refresh_station(station.pk, now)
+        if report_type == alerts.CONFIRMED and not station.alerts:
+            # The common good news: nothing to clear, so only the moment moves (one statement).
+            Station.objects.filter(pk=station.pk).update(last_confirmed_at=now)
+        else:
+            alerts.refresh_station(station.pk, now)
         if created and report_type != alerts.CONFIRMED:
             webhooks.enqueue(report, "report.created")
     return created_json(report), created
