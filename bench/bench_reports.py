@@ -202,14 +202,17 @@ def bench_before_after(args, db: Path) -> None:
                 wrk(base + path, 3, args.connections, script)  # warm
         print(f"\n3. riders' answers before and after the new fields (each server on its own copy of the same {args.n:,} stations), alternating:")
         for name, (path, script) in scripts.items():
-            ratios = []
+            ratios, cpu_ratios = [], []
             for _ in range(args.pairs):
-                before = wrk(servers["before"][1] + path, args.duration, args.connections, script)
-                after = wrk(servers["after"][1] + path, args.duration, args.connections, script)
-                print(_row(f"{name} before", before))
-                print(_row(f"{name} after", after))
+                before = wrk(servers["before"][1] + path, args.duration, args.connections, script, master_pid=servers["before"][0].pid)
+                after = wrk(servers["after"][1] + path, args.duration, args.connections, script, master_pid=servers["after"][0].pid)
+                print(_row(f"{name} before", before) + f"  worker CPU {before['cpu_ms_per_req']:.3f} ms/req")
+                print(_row(f"{name} after", after) + f"  worker CPU {after['cpu_ms_per_req']:.3f} ms/req")
                 ratios.append(after["rps"] / before["rps"])
+                cpu_ratios.append(before["cpu_ms_per_req"] / after["cpu_ms_per_req"])
             print(f"  {name} after/before throughput: median {statistics.median(ratios):.3f} ({', '.join(f'{r:.3f}' for r in ratios)})")
+            print(f"  {name} before/after worker CPU per request (noise-resistant): median {statistics.median(cpu_ratios):.3f}"
+                  f" ({', '.join(f'{r:.3f}' for r in cpu_ratios)})")
     finally:
         for server, _ in servers.values():
             server.terminate()
@@ -224,6 +227,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--pairs", type=int, default=2)
     parser.add_argument("--before", help="a checkout of the code before reports, to compare nearest/viewport with")
+    parser.add_argument("--answers-only", action="store_true", help="only the before/after comparison (needs --before)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -234,7 +238,8 @@ def main() -> None:
     print(f"{args.n:,} stations on SQLite, gunicorn 2 sync workers, wrk -t2 -c{args.connections}, {os.cpu_count()} cores\n")
     subprocess.run([sys.executable, __file__, "--prepare", "--n", str(args.n), "--reports", str(args.reports)], check=True)
     db = _db(args.n)
-    bench_posts(args, db)
+    if not args.answers_only:
+        bench_posts(args, db)
     if args.before:
         bench_before_after(args, db)
     print(f"\nreproduce: .venv/bin/python bench/bench_reports.py --n {args.n} --reports {args.reports} --duration {args.duration}"
