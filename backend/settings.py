@@ -112,6 +112,19 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Riders' reports (stations.reports): days the owning union has to handle one (urgent types:
+# closed, gone, unsafe_or_dirty), and the abuse limits (writes per rider and per client address
+# an hour, reports per rider on one station a day, new rider keys per address an hour).
+REPORT_DUE_DAYS_URGENT = env_int("REPORT_DUE_DAYS_URGENT", 2)
+REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 7)
+RIDER_WRITES_PER_HOUR = env_int("RIDER_WRITES_PER_HOUR", 30)
+ADDRESS_WRITES_PER_HOUR = env_int("ADDRESS_WRITES_PER_HOUR", 120)
+RIDER_REPORTS_PER_STATION_PER_DAY = env_int("RIDER_REPORTS_PER_STATION_PER_DAY", 5)
+RIDER_KEYS_PER_ADDRESS_PER_HOUR = env_int("RIDER_KEYS_PER_ADDRESS_PER_HOUR", 10)
+# Webhooks: seconds to wait for an endpoint, attempts before giving up (back-off doubles from 30 s).
+WEBHOOK_TIMEOUT_S = env_int("WEBHOOK_TIMEOUT_S", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,19 +155,6 @@ NEAREST_DENSITY_TTL_S = env_int("NEAREST_DENSITY_TTL_S", 600)
 
 # Seconds the health endpoint may reuse its station count (keeps /health O(1) per request).
 HEALTH_COUNT_CACHE_S = env_int("HEALTH_COUNT_CACHE_S", 10)
-
-# Riders' reports (stations.reports): days the owning union has to handle one (urgent types:
-# closed, gone, unsafe_or_dirty), and the abuse limits (writes per rider and per client address
-# an hour, reports per rider on one station a day, new rider keys per address an hour).
-REPORT_DUE_DAYS_URGENT = env_int("REPORT_DUE_DAYS_URGENT", 2)
-REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 7)
-RIDER_WRITES_PER_HOUR = env_int("RIDER_WRITES_PER_HOUR", 30)
-ADDRESS_WRITES_PER_HOUR = env_int("ADDRESS_WRITES_PER_HOUR", 120)
-RIDER_REPORTS_PER_STATION_PER_DAY = env_int("RIDER_REPORTS_PER_STATION_PER_DAY", 5)
-RIDER_KEYS_PER_ADDRESS_PER_HOUR = env_int("RIDER_KEYS_PER_ADDRESS_PER_HOUR", 10)
-# Webhooks: seconds to wait for an endpoint, attempts before giving up (back-off doubles from 30 s).
-WEBHOOK_TIMEOUT_S = env_int("WEBHOOK_TIMEOUT_S", 10)
-WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
