@@ -8,6 +8,8 @@ from stations.imports.api import router as imports_router
 from stations.photos.api import router as photos_router
 from stations.planning.api import router as planning_router
 from stations.records.api import router as records_router
+from stations.reports.api import router as reports_router
+from stations.reports.manage_api import router as reports_inbox_router
 from stations.search.api import router as search_router
 
 # OpenAPI operation ids are part of the published contract (clients are generated from them), so
@@ -19,6 +21,8 @@ AUDIENCE_OF_ROUTER_MODULE = {
     "stations.imports.api": "managers",
     "stations.photos.api": "managers",
     "stations.planning.api": "planners",
+    "stations.reports.api": "riders",
+    "stations.reports.manage_api": "managers",
 }
 
 
@@ -46,3 +50,5 @@ api.add_router("/manage", records_router)
 api.add_router("/manage", imports_router)
 api.add_router("/manage", photos_router)
 api.add_router("/planning", planning_router)
+api.add_router("", reports_router)
+api.add_router("/manage", reports_inbox_router)

@@ -104,7 +104,28 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds the riders' abuse-limit counters, which every worker must share: set
+# REDIS_URL (redis://127.0.0.1:6379/0) when running more than one process; the default
+# in-process cache only suits a single process.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "yizhan")}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Riders' reports (stations.reports): days the owning union has to handle one (urgent types:
+# closed, gone, unsafe_or_dirty), and the abuse limits (writes per rider and per client address
+# an hour, reports per rider on one station a day, new rider keys per address an hour).
+REPORT_DUE_DAYS_URGENT = env_int("REPORT_DUE_DAYS_URGENT", 2)
+REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 7)
+RIDER_WRITES_PER_HOUR = env_int("RIDER_WRITES_PER_HOUR", 30)
+ADDRESS_WRITES_PER_HOUR = env_int("ADDRESS_WRITES_PER_HOUR", 120)
+RIDER_REPORTS_PER_STATION_PER_DAY = env_int("RIDER_REPORTS_PER_STATION_PER_DAY", 5)
+RIDER_KEYS_PER_ADDRESS_PER_HOUR = env_int("RIDER_KEYS_PER_ADDRESS_PER_HOUR", 10)
+# Webhooks: seconds to wait for an endpoint, attempts before giving up (back-off doubles from 30 s).
+WEBHOOK_TIMEOUT_S = env_int("WEBHOOK_TIMEOUT_S", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

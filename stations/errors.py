@@ -37,3 +37,11 @@ class PreconditionFailed(BadRequest):
 
 class Unprocessable(BadRequest):
     """Well-formed but contradicting an earlier request (an Idempotency-Key reused for another body): 422."""
+
+
+class TooManyRequests(Exception):
+    """Over an abuse limit: 429, with ``Retry-After: retry_after_s``."""
+
+    def __init__(self, detail: str, retry_after_s: int):
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s

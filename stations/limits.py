@@ -20,3 +20,12 @@ DEFAULT_COVERAGE_RADIUS_M = 500
 MAX_SITES = 100
 DEFAULT_SITES = 10
 MAX_SITE_CANDIDATES = 10_000
+
+# Riders' reports (stations.reports).
+MAX_REPORT_COMMENT_CHARS = 500
+FRESH_DAYS = 90  # freshness "fresh": confirmed, verified or changed at most this many days ago
+AGING_DAYS = 365  # "aging" up to here; "stale" beyond, or never
+ALERT_WINDOW_DAYS = 7  # problems seen by two riders within this window raise an alert
+ALERT_MIN_RIDERS = 2
+REPORT_DEDUPE_HOURS = 24  # the same rider's same report on a station within this updates it
+SUGGESTION_DUPLICATE_RADIUS_M = 100  # a suggestion lists existing stations this close

@@ -77,6 +77,25 @@ COORDSYS: tuple[Term, ...] = (
     Term("bd09", "BD-09（百度）", "BD-09 (Baidu)"),
 )
 
+# What a rider can tell about a station (stations.reports). "confirmed" is the good news.
+REPORT_TYPES: tuple[Term, ...] = (
+    Term("confirmed", "信息属实", "Here, as described"),
+    Term("closed", "未开放或上锁", "Closed or locked when it should be open"),
+    Term("gone", "已不存在", "No longer exists"),
+    Term("amenity_missing", "设施缺失", "An amenity is missing (name it)"),
+    Term("hours_wrong", "开放时间有误", "Opening hours are wrong"),
+    Term("location_wrong", "位置有误", "Location is wrong"),
+    Term("unsafe_or_dirty", "不安全或不卫生", "Unsafe or dirty"),
+    Term("other", "其他问题", "Something else"),
+)
+
+# How recently a station was confirmed by a rider, verified or changed by its union.
+FRESHNESS: tuple[Term, ...] = (
+    Term("fresh", "近期核实", "Confirmed recently (within 90 days)"),
+    Term("aging", "较久未核实", "Not confirmed for over 90 days"),
+    Term("stale", "长期未核实", "Not confirmed for over a year, or never"),
+)
+
 # Soft-deleted by a manager: kept with its history, hidden from riders. Not in STATUSES, so the
 # riders' API cannot ask for it; the model's choices and the managers' answers use it.
 REMOVED = Term("removed", "已删除", "Removed")
@@ -87,6 +106,7 @@ KIND_CODES = tuple(term.code for term in KINDS)
 STATUS_CODES = tuple(term.code for term in STATUSES)
 CHARGING_VEHICLE_CODES = tuple(term.code for term in CHARGING_VEHICLES)
 COORDSYS_CODES = tuple(term.code for term in COORDSYS)
+REPORT_TYPE_CODES = tuple(term.code for term in REPORT_TYPES)
 # How messages name a coordinate system ("outside China, where GCJ-02 coordinates do not exist").
 COORDSYS_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 ALL_WORKERS = "all"

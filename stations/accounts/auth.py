@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from stations.models import Account, ApiToken
+from stations.models import Account, ApiToken, RiderKey
 from stations.models.organisation import hash_token
 
 # last_used_at is refreshed at most this often, so reads do not turn into writes.
@@ -42,3 +42,18 @@ class TokenAuth(HttpBearer):
 
 manager_auth = TokenAuth(Account.Role.MANAGER)
 planner_auth = TokenAuth(Account.Role.PLANNER, Account.Role.MANAGER)
+
+
+class RiderAuth(HttpBearer):
+    """Accepts an anonymous rider key (POST /api/v1/riders); anything else → 401, managers' and
+    planners' tokens included (they are another kind of key)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> RiderKey | None:
+        if not token.startswith(RiderKey.PREFIX):
+            return None
+        rider = RiderKey.objects.filter(key_hash=hash_token(token)).first()
+        request.rider = rider
+        return rider
+
+
+rider_auth = RiderAuth()

@@ -122,6 +122,8 @@ STAFF_PERMISSIONS = {
     "stationchange": ("view",),
     "organisation": ("view",),
     "account": ("view",),
+    "report": ("view",),  # riders' reports: handled through the API (acknowledge, resolve)
+    "webhook": ("view", "change"),
 }
 
 

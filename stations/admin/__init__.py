@@ -3,4 +3,4 @@
 Django's autodiscovery imports this package; importing model_admins registers the admins.
 """
 
-from stations.admin import model_admins  # noqa: F401  (registers the ModelAdmins)
+from stations.admin import model_admins, reports  # noqa: F401  (registers the ModelAdmins)

@@ -5,7 +5,16 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from geodata.errors import InvalidArgument, InvalidCoordinate
-from stations.errors import BadRequest, Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
+from stations.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    TooManyRequests,
+    Unprocessable,
+)
 from stations.vocabulary import UnknownCode
 
 def _describe(error: dict, request) -> str:
@@ -44,6 +53,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Forbidden)
     def on_forbidden(request, exc: Forbidden):
         return api.create_response(request, {"detail": str(exc)}, status=403)
+
+    @api.exception_handler(TooManyRequests)
+    def on_too_many(request, exc: TooManyRequests):
+        response = api.create_response(request, {"detail": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @api.exception_handler(Conflict)
     def on_conflict(request, exc: Conflict):

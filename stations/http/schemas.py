@@ -15,6 +15,13 @@ Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, descriptio
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="Longitude in degrees, -180..180")]
 
 COMMA_CODES = "Comma-separated codes (see /api/v1/meta)."
+Freshness = Literal[tuple(term.code for term in vocab.FRESHNESS)]
+FRESHNESS_TEXT = (
+    "fresh: a rider confirmed it, or its union verified or changed it, within 90 days; aging: within 365 days; stale: longer ago or never"
+)
+ALERTS_TEXT = (
+    'Problems two or more riders reported within 7 days, until the union resolves them or two riders confirm the station: e.g. "reported_closed", "amenity_missing:drinking_water"'
+)
 
 
 class ErrorOut(Schema):
@@ -63,5 +70,8 @@ class StationDetailOut(Schema):
     created_at: str
     updated_at: str
     last_verified_at: str | None
+    last_confirmed_at: str | None = Field(..., description="When a rider last confirmed the station is here as described")
+    freshness: Freshness = Field(..., description=FRESHNESS_TEXT)
+    alerts: list[str] = Field(..., description=ALERTS_TEXT)
     version: int
     photos: list[PhotoOut]

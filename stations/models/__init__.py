@@ -4,6 +4,7 @@ from stations.models.history import BatchRequest, StationChange
 from stations.models.organisation import Account, ApiToken, Organisation
 from stations.models.photo import StationPhoto
 from stations.models.planning import CoverageRun, DemandDataset, DemandPoint
+from stations.models.reports import Report, RiderKey, Webhook, WebhookDelivery
 from stations.models.station import Station
 
 __all__ = [
@@ -14,7 +15,11 @@ __all__ = [
     "DemandDataset",
     "DemandPoint",
     "Organisation",
+    "Report",
+    "RiderKey",
     "Station",
     "StationChange",
     "StationPhoto",
+    "Webhook",
+    "WebhookDelivery",
 ]

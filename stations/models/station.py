@@ -55,6 +55,12 @@ class Station(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_verified_at = models.DateTimeField(null=True, blank=True)
+    # Riders' signals, kept by stations.reports (never by a rider's write to the record itself):
+    # the latest "confirmed" report, and the alerts two riders raised ("reported_closed",
+    # "amenity_missing:drinking_water", comma-separated; empty: none). Denormalised so the
+    # riders' answers read them in the same row, without a query per station.
+    last_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    alerts = models.CharField(max_length=500, blank=True, default="", db_default="", editable=False)
     # Grows by one on every change; clients send it back to detect concurrent edits.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -70,7 +76,9 @@ class Station(models.Model):
             # (the winners' 10 table look-ups were a quarter of the statement).
             AnswerCoveringIndex(
                 fields=["status", "zkey", "id", "lon", "lat", "kind", "amenity_mask"],
-                answer_fields=["name", "address", "opening_hours"],
+                # The riders' signals and the three moments freshness is decided on
+                # (stations.reports, search.freshness) are answer columns too.
+                answer_fields=["name", "address", "opening_hours", "last_confirmed_at", "alerts", "updated_at", "last_verified_at"],
                 name="station_status_zkey_idx",
             ),
             # the same when a kind is asked for: keeps sparse kinds (driver homes) fast.

@@ -48,6 +48,7 @@ def create_coverage(request: HttpRequest, body: CoverageIn):
         polygon=body.polygon,
         coordsys=body.coordsys,
         resolution=body.resolution,
+        exclude_alerted=body.exclude_alerted,
     )
     return Status(201, run_json(run_coverage(query, request.auth)))
 

@@ -26,6 +26,7 @@ from stations.errors import BadRequest, NotFound
 from stations.models import Account, CoverageRun, DemandDataset, DemandPoint, Organisation, Station
 from stations.search.hours import STATION_TZ, now_in_china, open_now
 from stations.planning.area import Area, area_names, resolve_area
+from stations.reports.figures import district_figures
 
 DEFAULT_RADIUS_M = limits.DEFAULT_COVERAGE_RADIUS_M
 DEFAULT_KINDS = ("rest_station",)
@@ -53,6 +54,11 @@ class CoverageQuery:
     polygon: dict | None = None
     coordsys: str = "wgs84"  # of the polygon
     resolution: int = 8
+    exclude_alerted: bool = False  # leave out stations riders reported closed or gone (two riders, 7 days)
+
+
+# The alerts that make a station unreliable enough to leave out (stations.reports.alerts).
+_EXCLUDING_ALERTS = frozenset({"reported_closed", "reported_gone"})
 
 
 @dataclass
@@ -155,11 +161,13 @@ def qualifying_stations(query: CoverageQuery, area: Area, at: datetime.datetime 
         lon__lte=max_lon,
         lat__gte=min_lat,
         lat__lte=max_lat,
-    ).order_by("id").values_list("id", "lon", "lat", "kind", "eligible_workers_mask", "opening_hours", "status")
+    ).order_by("id").values_list("id", "lon", "lat", "kind", "eligible_workers_mask", "opening_hours", "status", "alerts")
     wanted = vocab.worker_mask([query.worker]) if query.worker else 0
     found = []
-    for station_id, lon, lat, kind, workers, hours, status in rows:
+    for station_id, lon, lat, kind, workers, hours, status, alerts in rows:
         if wanted and not workers & wanted:
+            continue
+        if query.exclude_alerted and alerts and _EXCLUDING_ALERTS.intersection(alerts.split(",")):
             continue
         if at is not None and open_now(status, hours, at) is not True:
             continue  # closed then, or hours unknown: it cannot be promised
@@ -210,8 +218,9 @@ def compute_coverage(
     covered = distance_m <= query.radius_m
     overall = coverage.summarize(distance_m, weight, query.radius_m)
     region = coverage.region_of(lon, lat, [d.geometry for d in area.districts])
+    figures = district_figures([d.geometry for d in area.districts], area.geometry.bounds)
     districts = [
-        {"name": d.name, **_summary_json(coverage.summarize(distance_m, weight, query.radius_m, mask=region == i))}
+        {"name": d.name, **_summary_json(coverage.summarize(distance_m, weight, query.radius_m, mask=region == i)), **figures[i]}
         for i, d in enumerate(area.districts)
     ]
     step("gaps")
@@ -229,6 +238,7 @@ def compute_coverage(
         "polygon_clipped": area.clipped,
         "area": area.name,
         "resolution": query.resolution,
+        "exclude_alerted": query.exclude_alerted,
         "stations": len(stations),
     }
     return CoverageResult(

@@ -21,6 +21,7 @@ class CoverageIn(Schema):
     polygon: dict[str, Any] | None = Field(None, description="A GeoJSON Polygon/MultiPolygon in `coordsys`, clipped to your area.")
     coordsys: Coordsys = Field("wgs84", description="System of `polygon`.")
     resolution: Literal[8, 9] = Field(8, description="H3 resolution of the gap grid: 8 (~0.74 km² cells) or 9 (~0.11 km²).")
+    exclude_alerted: bool = Field(False, description="Leave out stations two riders reported closed or gone within 7 days (an open alert).")
 
 
 class CoverageSummaryOut(Schema):
@@ -35,6 +36,12 @@ class CoverageSummaryOut(Schema):
 
 class DistrictCoverageOut(CoverageSummaryOut):
     name: str
+    # How true the map is there (riders' reports); absent from runs stored before they existed.
+    fresh_share: float | None = Field(None, description="Share of its open stations confirmed, verified or changed within 90 days")
+    aging_share: float | None = Field(None, description="... within 365 days")
+    stale_share: float | None = Field(None, description="... longer ago, or never")
+    open_reports: int | None = Field(None, description="Riders' reports and suggestions not yet resolved")
+    overdue_reports: int | None = Field(None, description="Of those, past their due time")
 
 
 class NeededStationOut(Schema):

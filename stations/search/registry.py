@@ -28,6 +28,8 @@ def meta() -> dict:
         "eligible_workers": [{"code": vocab.ALL_WORKERS, "zh": "所有劳动者", "en": "All workers"}]
         + _terms(vocab.WORKER_TYPES),
         "charging_vehicles": _terms(vocab.CHARGING_VEHICLES),
+        "report_types": _terms(vocab.REPORT_TYPES),
+        "freshness": _terms(vocab.FRESHNESS),
         "limits": {"max_k": limits.MAX_K, "max_radius_m": float(limits.MAX_RADIUS_M), "max_bbox_limit": limits.MAX_PAGE_SIZE},
     }
 

@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from stations import limits
-from stations.http.schemas import COMMA_CODES, Coordsys, Latitude, Longitude
+from stations.http.schemas import ALERTS_TEXT, COMMA_CODES, FRESHNESS_TEXT, Coordsys, Freshness, Latitude, Longitude
 
 class NearestQueryIn(Schema):
     lat: Latitude
@@ -46,6 +46,9 @@ class StationSummaryOut(Schema):
     status: str
     open_now: bool | None = Field(..., description="null when the opening hours are unknown")
     opening_hours: str = Field(..., description="OpenStreetMap opening_hours syntax; empty = unknown")
+    last_confirmed_at: str | None = Field(..., description="When a rider last confirmed the station is here as described")
+    freshness: Freshness = Field(..., description=FRESHNESS_TEXT)
+    alerts: list[str] = Field(..., description=ALERTS_TEXT)
 
 
 class NearestStationOut(StationSummaryOut):
@@ -81,6 +84,8 @@ class MetaOut(Schema):
     coordsys: list[TermOut]
     eligible_workers: list[TermOut]
     charging_vehicles: list[TermOut]
+    report_types: list[TermOut]
+    freshness: list[TermOut]
     limits: dict[str, float]
 
 

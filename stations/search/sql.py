@@ -21,9 +21,27 @@ from stations.models import Station
 TABLE = Station._meta.db_table
 WORLD: Box = (-180.0, -90.0, 180.0, 90.0)
 
-# Row layout shared by nearest and bbox: geodata.nearest needs (id, lon, lat) first.
-COLUMNS = "id, lon, lat, name, kind, address, amenity_mask, status, opening_hours, zkey"
-ID, LON, LAT, NAME, KIND, ADDRESS, AMENITY_MASK, STATUS, OPENING_HOURS, ZKEY = range(10)
+# Row layout shared by nearest and bbox: geodata.nearest needs (id, lon, lat) first. The last
+# three are the riders' signals (stations.reports keeps them) and FRESH_AT, the latest of rider
+# confirmation, verification and change, which decides a station's freshness.
+_COLUMN_NAMES = ("id", "lon", "lat", "name", "kind", "address", "amenity_mask", "status", "opening_hours", "zkey", "last_confirmed_at", "alerts")
+ID, LON, LAT, NAME, KIND, ADDRESS, AMENITY_MASK, STATUS, OPENING_HOURS, ZKEY, LAST_CONFIRMED_AT, ALERTS, FRESH_AT = range(13)
+
+# On SQLite FRESH_AT is the stored text (an expression has no declared type, so sqlite3 does not
+# parse a datetime per row: callers compare it with cut-offs in the same text form, see
+# stations.search.freshness); elsewhere a datetime. Verification and confirmation may be null.
+_FRESH_AT_SQL = {
+    "sqlite": "max({p}updated_at, coalesce({p}last_verified_at, ''), coalesce({p}last_confirmed_at, '')) AS fresh_at",
+    "postgresql": "greatest({p}updated_at, {p}last_verified_at, {p}last_confirmed_at) AS fresh_at",
+}
+
+
+def _columns_of(alias: str) -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join([*(prefix + name for name in _COLUMN_NAMES), _FRESH_AT_SQL[connections[DEFAULT_DB_ALIAS].vendor].format(p=prefix)])
+
+
+COLUMNS = _columns_of("")
 
 
 @dataclass(frozen=True)
@@ -180,10 +198,6 @@ def _nearest_sql(n_ranges: int, where: str, answer_in_index: bool) -> str:
     if answer_in_index:
         return f"SELECT {_columns_of('c')}{search}"
     return f"SELECT {_columns_of('s')} FROM (SELECT c.id AS id{search}) AS w JOIN {TABLE} AS s ON s.id = w.id"
-
-
-def _columns_of(alias: str) -> str:
-    return ", ".join(f"{alias}.{name.strip()}" for name in COLUMNS.split(","))
 
 
 def _param_names(n_filters: int, n_ranges: int) -> list[str]:

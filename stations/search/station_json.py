@@ -9,11 +9,13 @@ import datetime
 
 from geodata.coords import from_wgs84
 from geodata.rounding import round_coord
+from stations import limits
 from stations import vocabulary as vocab
 from stations.models import Station
+from stations.search import freshness as fresh
 from stations.search import hours
 from stations.photos.store import photos_json
-from stations.search.sql import ADDRESS, AMENITY_MASK, ID, KIND, LAT, LON, NAME, OPENING_HOURS, STATUS
+from stations.search.sql import ADDRESS, ALERTS, AMENITY_MASK, FRESH_AT, ID, KIND, LAST_CONFIRMED_AT, LAT, LON, NAME, OPENING_HOURS, STATUS
 
 
 def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> list[dict]:
@@ -24,6 +26,7 @@ def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> 
     else:
         coords = [from_wgs84(row[LON], row[LAT], coordsys) for row in rows]
     amenity_codes, open_now, round_ = vocab.amenity_codes, hours.open_now, round_coord
+    cuts, freshness, iso_utc, alert_list = fresh.cutoffs(now), fresh.freshness, fresh.iso_utc, fresh.alert_list
     return [
         {
             "id": row[ID],
@@ -36,9 +39,16 @@ def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> 
             "status": row[STATUS],
             "open_now": open_now(row[STATUS], row[OPENING_HOURS], now),
             "opening_hours": row[OPENING_HOURS],
+            "last_confirmed_at": iso_utc(row[LAST_CONFIRMED_AT]),
+            "freshness": freshness(row[FRESH_AT], cuts),
+            "alerts": alert_list(row[ALERTS]),
         }
         for row, (lon, lat) in zip(rows, coords)
     ]
+
+
+def _aware_cutoffs(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    return now - datetime.timedelta(days=limits.FRESH_DAYS), now - datetime.timedelta(days=limits.AGING_DAYS)
 
 
 def _iso(value: datetime.datetime | None) -> str | None:
@@ -82,6 +92,9 @@ def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict
         "created_at": _iso(station.created_at),
         "updated_at": _iso(station.updated_at),
         "last_verified_at": _iso(station.last_verified_at),
+        "last_confirmed_at": _iso(station.last_confirmed_at),
+        "freshness": fresh.freshness(fresh.latest(station.updated_at, station.last_verified_at, station.last_confirmed_at), _aware_cutoffs(now)),
+        "alerts": fresh.alert_list(station.alerts),
         "version": station.version,
         "photos": photos_json(station),
     }

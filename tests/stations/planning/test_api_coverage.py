@@ -38,7 +38,8 @@ def test_it_answers_the_contract_for_a_district(planner_shenzhen, demand, statio
         "id": CoverageRun.objects.get().pk,
         "radius_m": 500.0,
         "overall": expected,
-        "districts": [{"name": "南山区", **expected}],
+        # Its two open stations were just created: fresh; no riders' reports.
+        "districts": [{"name": "南山区", **expected, "fresh_share": 1.0, "aging_share": 0.0, "stale_share": 0.0, "open_reports": 0, "overdue_reports": 0}],
         "gaps": 0,
         # A is reached only by 南山驿站, B only by the daytime station: closing either loses its point.
         "station_impact": {
@@ -76,8 +77,9 @@ def test_the_whole_area_has_a_row_per_district(planner_shenzhen, demand, station
     assert len(names) == 9 and names[:3] == ["罗湖区", "福田区", "南山区"]
     futian = body["districts"][1]
     # 福田 A (weight 4) is 800 m from 福田驿站 and the charging point does not count.
+    figures = {"fresh_share": 1.0, "aging_share": 0.0, "stale_share": 0.0, "open_reports": 0, "overdue_reports": 0}
     assert futian == row("福田区", demand_points=1, demand_weight=4.0, covered_points=0, covered_weight=0.0, coverage=0.0,
-                         mean_distance_m=800.0, p90_distance_m=800.0)
+                         mean_distance_m=800.0, p90_distance_m=800.0) | figures
     assert body["overall"]["demand_weight"] == 7.0 and body["overall"]["covered_weight"] == 3.0
     assert body["overall"]["coverage"] == pytest.approx(3 / 7)
     assert body["districts"][5]["demand_points"] == 0 and body["districts"][5]["mean_distance_m"] is None

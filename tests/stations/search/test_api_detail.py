@@ -64,6 +64,9 @@ def test_it_shows_every_public_field(rider, django_assert_num_queries):
         "source": "test:futian",
         "external_id": "FT-001",
         "last_verified_at": "2026-11-01T10:00:00+00:00",
+        "last_confirmed_at": None,
+        "freshness": "fresh",  # just created
+        "alerts": [],
         "version": 1,
         "photos": [],
     }

@@ -38,6 +38,9 @@ def test_it_returns_nearest_first_with_distance_and_bearing(rider):
         "status": "open",
         "open_now": True,
         "opening_hours": "24/7",
+        "last_confirmed_at": None,
+        "freshness": "fresh",  # just created
+        "alerts": [],
     }
     assert second["id"] == far.id
     assert second["bearing_deg"] == 0.0
