@@ -41,6 +41,18 @@ def open_now(status: str, hours: str, now: datetime.datetime) -> bool | None:
     return _open_in_minute(hours, now)
 
 
+def open_at(status: str, hours: str, when: datetime.datetime) -> bool | None:
+    """Like ``open_now``, at any moment (e.g. a rider's arrival)."""
+    if status != "open":
+        return False
+    if not hours:
+        return None
+    try:
+        return parse_hours(hours).is_open(when.astimezone(STATION_TZ).replace(second=0, microsecond=0))
+    except Exception:
+        return None
+
+
 # OpenStreetMap hours change state on whole minutes, so one evaluation per distinct string and
 # minute (now_in_china() is truncated to the minute) serves every station and request in it.
 # Keyed by the string alone within the current minute: hashing an aware datetime asks its zone

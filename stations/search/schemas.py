@@ -1,5 +1,6 @@
 """Schemas of the riders' search API (nearest, viewport, detail, meta, health). Explicit fields, never __all__."""
 
+import datetime
 from typing import Literal
 
 from ninja import Field, Schema
@@ -84,3 +85,35 @@ class HealthOut(Schema):
     status: Literal["ok"]
     database: str
     stations: int
+
+
+class AlongRouteIn(Schema):
+    route: dict | None = Field(None, description="The route as a GeoJSON LineString (send exactly one of route, polyline, encoded).")
+    polyline: str | None = Field(None, description="The route in Amap's format 'lon,lat;lon,lat;...'.", examples=["114.0579,22.5431;113.2644,23.1291"])
+    encoded: str | None = Field(None, description="The route as a Google encoded polyline (precision 5).")
+    coordsys: Coordsys = Field("wgs84", description="System of the route's vertices and of every output coordinate.")
+    within_m: float = Field(
+        limits.DEFAULT_ROUTE_WITHIN_M, ge=1, le=limits.MAX_ROUTE_WITHIN_M, allow_inf_nan=False,
+        description=f"Stations at most this far from the route, metres (1-{limits.MAX_ROUTE_WITHIN_M:,}).",
+    )
+    k: int = Field(limits.DEFAULT_ROUTE_K, ge=1, le=limits.MAX_ROUTE_K, description=f"How many stations, 1-{limits.MAX_ROUTE_K}, the first ones along the route.")
+    kind: str | None = Field(None, description=f"Only these kinds. {COMMA_CODES}")
+    amenity: str | None = Field(None, description=f"Only stations that have ALL these amenities. {COMMA_CODES}")
+    status: str | None = Field(None, description=f"Statuses to include (default: open). {COMMA_CODES}")
+    worker: str | None = Field(None, description=f"Only stations open to ALL these worker types. {COMMA_CODES}")
+    from_m: float = Field(0.0, ge=0, allow_inf_nan=False, description="Skip the first from_m metres of the route (already driven); eta counts from here.")
+    speed_kmh: float | None = Field(None, gt=0, le=200, allow_inf_nan=False, description="Average speed: each result gets an eta and open_at_arrival.")
+    depart_at: datetime.datetime | None = Field(None, description="When the rider is at from_m (ISO 8601; default now, zone Asia/Shanghai if none given).")
+
+
+class AlongRouteStationOut(StationSummaryOut):
+    along_m: float = Field(..., description="Distance along the route to the point closest to the station, metres")
+    off_route_m: float = Field(..., description="Shortest distance from the route to the station, metres (great circle, WGS-84)")
+    eta: str | None = Field(None, description="Arrival time at the closest point, when speed_kmh is given (ISO 8601)")
+    open_at_arrival: bool | None = Field(None, description="Open at eta; null when the hours are unknown (present with speed_kmh)")
+
+
+class AlongRouteOut(Schema):
+    count: int
+    route_m: float = Field(..., description="The route's length, metres")
+    results: list[AlongRouteStationOut]
