@@ -18,6 +18,7 @@ from geodata.route import Route, corridor, route_distances
 
 Row = Sequence[Any]
 Fetch = Callable[[list[KeyRange]], Iterable[Row]]
+Accept = Callable[[Row, float], bool]
 
 FIRST_STRETCH_M = 2_000.0
 # How much the next stretch may grow: guided by how many stations the last one settled.
@@ -35,19 +36,21 @@ class AlongHit(NamedTuple):
         return self.row[0]
 
 
-def _measured(route: Route, rows: list, within_m: float, from_m: float, measure):
+def _measured(route: Route, rows: list, within_m: float, from_m: float, measure, accept=None):
     """(along_m, id, off_route_m, row index) arrays of the rows that qualify."""
     if not rows:
         return np.empty(0), np.empty(0), np.empty(0), np.empty(0, dtype=np.int64)
     table = np.array(rows, dtype=np.float64) if len(rows[0]) == 4 else np.array([row[:4] for row in rows], dtype=np.float64)
     off, along = measure(route, table[:, 1], table[:, 2], table[:, 3].astype(np.int64), within_m)
     keep = np.flatnonzero((off <= within_m) & (along >= from_m))
+    if accept is not None:
+        keep = np.array([i for i in keep if accept(rows[i], float(along[i]))], dtype=np.int64)
     return along[keep], table[keep, 0], off[keep], keep
 
 
-def search_along(route: Route, within_m: float, k: int, fetch: Fetch, *, from_m: float = 0.0) -> list[AlongHit]:
+def search_along(route: Route, within_m: float, k: int, fetch: Fetch, *, from_m: float = 0.0, accept: Accept | None = None) -> list[AlongHit]:
     """The first ``k`` rows within ``within_m`` of the route and at or after ``from_m`` along it,
-    ordered by (along_m, id)."""
+    ordered by (along_m, id). ``accept(row, along_m)`` filters what the store could not."""
     cells = corridor(route, within_m, from_m)
     order = np.argsort(cells.order_m, kind="stable")
     order_m = cells.order_m[order]
@@ -60,7 +63,7 @@ def search_along(route: Route, within_m: float, k: int, fetch: Fetch, *, from_m:
         until_m = max(from_m + stretch_m, float(order_m[done]) + stretch_m / 2)
         end = int(np.searchsorted(order_m[:n_cells], until_m, side="left"))
         fetched = list(fetch(cells.key_ranges(order[done:end])))
-        along, ids, off, index = _measured(route, fetched, within_m, from_m, cells.measure)
+        along, ids, off, index = _measured(route, fetched, within_m, from_m, cells.measure, accept)
         parts.append((along, ids, off, index + len(rows)))
         rows += fetched
         done = end

@@ -1,6 +1,7 @@
 """The models of the stations app, one module per concern."""
 
 from stations.models.history import BatchRequest, StationChange
+from stations.models.holiday import HolidayDay
 from stations.models.organisation import Account, ApiToken, Organisation
 from stations.models.photo import StationPhoto
 from stations.models.planning import CoverageRun, DemandDataset, DemandPoint
@@ -13,6 +14,7 @@ __all__ = [
     "CoverageRun",
     "DemandDataset",
     "DemandPoint",
+    "HolidayDay",
     "Organisation",
     "Station",
     "StationChange",

@@ -19,14 +19,16 @@ from stations.search.schemas import (
     MetaOut,
     NearestOut,
     NearestQueryIn,
+    RiderStationDetailOut,
     StationPageOut,
 )
 from stations.http.fast_query import parse_query, query_parameters
 from stations.http.responses import json_response
-from stations.http.schemas import ErrorOut, StationDetailOut
+from stations.http.schemas import ErrorOut
 from stations.search import registry as registry_info
 from stations.search.along_route import AlongRouteQuery, along_route_stations
 from stations.search.filters import build_filters
+from stations.search.hours import open_filter
 from stations.search.nearest import NearestQuery, nearest_stations
 from stations.search.viewport import stations_in_bbox
 
@@ -60,6 +62,8 @@ def nearest(request: HttpRequest):
         open_now=q.open_now,
         radius_m=q.radius_m,
         coordsys=q.coordsys,
+        open_at=q.open_at,
+        open_for_min=q.open_for_min,
     )
     return json_response(nearest_stations(query))
 
@@ -74,7 +78,8 @@ def in_bbox(request: HttpRequest):
     """A page of the stations inside `bbox` (for map viewports). Follow `next` for more."""
     q = parse_query(request, BboxQueryIn)
     filters = build_filters(q.kind, q.amenity, q.status)
-    return json_response(stations_in_bbox(q.bbox, filters, q.coordsys, q.limit, q.cursor))
+    accept = open_filter(q.open_at, q.open_for_min)
+    return json_response(stations_in_bbox(q.bbox, filters, q.coordsys, q.limit, q.cursor, accept))
 
 
 @router.post(
@@ -102,13 +107,15 @@ def along_route(request: HttpRequest, body: AlongRouteIn):
         from_m=body.from_m,
         speed_kmh=body.speed_kmh,
         depart_at=body.depart_at,
+        open_at=body.open_at,
+        open_for_min=body.open_for_min,
     )
     return json_response(along_route_stations(query))
 
 
 @router.get(
     "/stations/{station_id}",
-    response={200: StationDetailOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: RiderStationDetailOut, 400: ErrorOut, 404: ErrorOut},
     summary="One station, every public field",
 )
 def detail(request: HttpRequest, station_id: Path[int], q: Query[DetailQueryIn]):

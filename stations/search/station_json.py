@@ -6,14 +6,20 @@ tests pin that both agree.
 """
 
 import datetime
+from functools import lru_cache
 
 from geodata.coords import from_wgs84
+from geodata.navigation import navigation_links
 from geodata.rounding import round_coord
 from stations import vocabulary as vocab
 from stations.models import Station
 from stations.search import hours
 from stations.photos.store import photos_json
 from stations.search.sql import ADDRESS, AMENITY_MASK, ID, KIND, LAT, LON, NAME, OPENING_HOURS, STATUS
+
+
+# A station's links change only with its name or position; answers repeat the same stations.
+_navigation = lru_cache(maxsize=8192)(navigation_links)
 
 
 def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> list[dict]:
@@ -23,7 +29,8 @@ def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> 
         coords = [(row[LON], row[LAT]) for row in rows]
     else:
         coords = [from_wgs84(row[LON], row[LAT], coordsys) for row in rows]
-    amenity_codes, open_now, round_ = vocab.amenity_codes, hours.open_now, round_coord
+    amenity_codes, timing, round_ = vocab.amenity_codes, hours.timing, round_coord
+    timings = [timing(row[STATUS], row[OPENING_HOURS], now) for row in rows]
     return [
         {
             "id": row[ID],
@@ -34,10 +41,13 @@ def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> 
             "address": row[ADDRESS],
             "amenities": amenity_codes(row[AMENITY_MASK]),
             "status": row[STATUS],
-            "open_now": open_now(row[STATUS], row[OPENING_HOURS], now),
+            "open_now": open_now,
+            "closes_at": closes_at,
+            "opens_at": opens_at,
             "opening_hours": row[OPENING_HOURS],
+            "navigation": _navigation(row[LON], row[LAT], row[NAME]),
         }
-        for row, (lon, lat) in zip(rows, coords)
+        for row, (lon, lat), (open_now, closes_at, opens_at) in zip(rows, coords, timings)
     ]
 
 
@@ -84,4 +94,5 @@ def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict
         "last_verified_at": _iso(station.last_verified_at),
         "version": station.version,
         "photos": photos_json(station),
+        "navigation": _navigation(station.lon, station.lat, station.name),
     }
