@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from geodata.along import search_along
-from geodata.coords import to_wgs84
+from geodata.coords_array import points_to_wgs84
 from geodata.errors import InvalidArgument
 from geodata.polyline import check_route, decode_amap, decode_google, geojson_line
 from geodata.rounding import rounder
@@ -57,7 +57,7 @@ def route_vertices(query: AlongRouteQuery) -> list[tuple[float, float]]:
         points = decode_google(query.encoded, 5, "encoded")
     points = check_route(points, field, limits.MAX_ROUTE_VERTICES, limits.MAX_ROUTE_LENGTH_M)
     if query.coordsys != "wgs84":
-        points = check_route([to_wgs84(lon, lat, query.coordsys) for lon, lat in points], field, limits.MAX_ROUTE_VERTICES, limits.MAX_ROUTE_LENGTH_M * 1.01)
+        points = check_route(points_to_wgs84(points, query.coordsys), field, limits.MAX_ROUTE_VERTICES, limits.MAX_ROUTE_LENGTH_M * 1.01)
     return points
 
 
