@@ -7,6 +7,13 @@ DEFAULT_K = 10
 MAX_RADIUS_M = 50_000  # nearest: radius_m
 MAX_PAGE_SIZE = 500  # viewport pages and the managers' list
 DEFAULT_PAGE_SIZE = 100
+MAX_OPEN_FOR_MIN = 24 * 60  # open_for_min: a day at most
+MAX_ROUTE_K = 200  # along-route: stations per answer
+DEFAULT_ROUTE_K = 20
+MAX_ROUTE_WITHIN_M = 5_000  # along-route: distance from the route
+DEFAULT_ROUTE_WITHIN_M = 2_000
+MAX_ROUTE_VERTICES = 20_000
+MAX_ROUTE_LENGTH_M = 3_000_000
 
 # Managers.
 MAX_BATCH_OPERATIONS = 1000

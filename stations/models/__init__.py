@@ -1,6 +1,7 @@
 """The models of the stations app, one module per concern."""
 
 from stations.models.history import BatchRequest, StationChange
+from stations.models.holiday import HolidayDay
 from stations.models.organisation import Account, ApiToken, Organisation
 from stations.models.photo import StationPhoto
 from stations.models.planning import CoverageRun, DemandDataset, DemandPoint
@@ -14,6 +15,7 @@ __all__ = [
     "CoverageRun",
     "DemandDataset",
     "DemandPoint",
+    "HolidayDay",
     "Organisation",
     "Report",
     "RiderKey",

@@ -16,10 +16,11 @@ def parse_codes(text: str | None, allowed: tuple[str, ...], what: str) -> tuple[
     return codes
 
 
-def build_filters(kind: str | None, amenity: str | None, status: str | None) -> Filters:
+def build_filters(kind: str | None, amenity: str | None, status: str | None, worker: str | None = None) -> Filters:
     """The store-side filters of a riders' query; only open stations unless ``status`` says otherwise."""
     return Filters(
         statuses=parse_codes(status, vocab.STATUS_CODES, "status") or ("open",),
         kinds=parse_codes(kind, vocab.KIND_CODES, "kind"),
         amenity_mask=vocab.amenity_mask(parse_codes(amenity, vocab.AMENITY_CODES, "amenity")),
+        worker_mask=vocab.worker_mask(parse_codes(worker, vocab.WORKER_CODES, "worker")),
     )

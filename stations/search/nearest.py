@@ -1,5 +1,6 @@
 """Use case: the k stations nearest to a rider, exactly, with filters."""
 
+import datetime
 from dataclasses import dataclass
 
 from geodata import nearest as geo_nearest
@@ -35,6 +36,8 @@ class NearestQuery:
     open_now: bool = False
     radius_m: float | None = None
     coordsys: str = "wgs84"
+    open_at: datetime.datetime | None = None
+    open_for_min: int | None = None
 
 
 def nearest_stations(query: NearestQuery) -> dict:
@@ -46,11 +49,12 @@ def nearest_stations(query: NearestQuery) -> dict:
     lon, lat = to_wgs84(query.lon, query.lat, query.coordsys)
     now = hours.now_in_china()
 
-    accept = None
+    accept = hours.open_filter(query.open_at, query.open_for_min)
     if query.open_now:
+        open_then = accept
 
         def accept(row) -> bool:
-            return hours.open_now(row[STATUS], row[OPENING_HOURS], now) is True
+            return hours.open_now(row[STATUS], row[OPENING_HOURS], now) is True and (open_then is None or open_then(row))
 
     filters = query.filters
     k = query.k

@@ -8,6 +8,7 @@ from stations import limits
 from stations import vocabulary as vocab
 from stations.errors import NotFound
 from stations.models import Station
+from stations.search.holidays import known_years
 from stations.search.hours import now_in_china
 from stations.search.station_json import detail_json
 
@@ -31,6 +32,7 @@ def meta() -> dict:
         "report_types": _terms(vocab.REPORT_TYPES),
         "freshness": _terms(vocab.FRESHNESS),
         "limits": {"max_k": limits.MAX_K, "max_radius_m": float(limits.MAX_RADIUS_M), "max_bbox_limit": limits.MAX_PAGE_SIZE},
+        "holiday_years": known_years(),
     }
 
 

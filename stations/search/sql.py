@@ -51,6 +51,7 @@ class Filters:
     statuses: tuple[str, ...] = ("open",)
     kinds: tuple[str, ...] = ()
     amenity_mask: int = 0
+    worker_mask: int = 0  # eligible for all these worker types
 
     # Both are cached per instance: the riders' API reuses a few Filters (stations.search.api
     # caches them by query string), and every search round asks for them.
@@ -71,6 +72,9 @@ class Filters:
         if self.amenity_mask:
             parts.append("(amenity_mask & %s) = %s")
             params += (self.amenity_mask, self.amenity_mask)
+        if self.worker_mask:
+            parts.append("(eligible_workers_mask & %s) = %s")
+            params += (self.worker_mask, self.worker_mask)
         return " AND ".join(parts), params
 
 

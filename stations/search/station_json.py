@@ -6,8 +6,10 @@ tests pin that both agree.
 """
 
 import datetime
+from functools import lru_cache
 
 from geodata.coords import from_wgs84
+from geodata.navigation import navigation_links
 from geodata.rounding import round_coord
 from stations import limits
 from stations import vocabulary as vocab
@@ -18,6 +20,10 @@ from stations.photos.store import photos_json
 from stations.search.sql import ADDRESS, ALERTS, AMENITY_MASK, FRESH_AT, ID, KIND, LAST_CONFIRMED_AT, LAT, LON, NAME, OPENING_HOURS, STATUS
 
 
+# A station's links change only with its name or position; answers repeat the same stations.
+_navigation = lru_cache(maxsize=8192)(navigation_links)
+
+
 def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> list[dict]:
     """The short form used in lists, of each search_sql.COLUMNS row, in one loop: the riders'
     lists build ten to hundreds at a time."""
@@ -25,8 +31,9 @@ def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> 
         coords = [(row[LON], row[LAT]) for row in rows]
     else:
         coords = [from_wgs84(row[LON], row[LAT], coordsys) for row in rows]
-    amenity_codes, open_now, round_ = vocab.amenity_codes, hours.open_now, round_coord
+    amenity_codes, timing, round_ = vocab.amenity_codes, hours.timing, round_coord
     cuts, freshness, iso_utc, alert_list = fresh.cutoffs(now), fresh.freshness, fresh.iso_utc, fresh.alert_list
+    timings = [timing(row[STATUS], row[OPENING_HOURS], now) for row in rows]
     return [
         {
             "id": row[ID],
@@ -37,13 +44,16 @@ def summaries_json(rows: list[tuple], coordsys: str, now: datetime.datetime) -> 
             "address": row[ADDRESS],
             "amenities": amenity_codes(row[AMENITY_MASK]),
             "status": row[STATUS],
-            "open_now": open_now(row[STATUS], row[OPENING_HOURS], now),
+            "open_now": open_now,
+            "closes_at": closes_at,
+            "opens_at": opens_at,
             "opening_hours": row[OPENING_HOURS],
             "last_confirmed_at": iso_utc(row[LAST_CONFIRMED_AT]),
             "freshness": freshness(row[FRESH_AT], cuts),
             "alerts": alert_list(row[ALERTS]),
+            "navigation": _navigation(row[LON], row[LAT], row[NAME]),
         }
-        for row, (lon, lat) in zip(rows, coords)
+        for row, (lon, lat), (open_now, closes_at, opens_at) in zip(rows, coords, timings)
     ]
 
 
@@ -97,4 +107,5 @@ def detail_json(station: Station, coordsys: str, now: datetime.datetime) -> dict
         "alerts": fresh.alert_list(station.alerts),
         "version": station.version,
         "photos": photos_json(station),
+        "navigation": _navigation(station.lon, station.lat, station.name),
     }

@@ -62,7 +62,7 @@ def _after(cursor: str) -> tuple[int, int]:
 
 
 def stations_in_bbox(
-    bbox: str, filters: Filters, coordsys: str = "wgs84", limit: int = limits.DEFAULT_PAGE_SIZE, cursor: str | None = None
+    bbox: str, filters: Filters, coordsys: str = "wgs84", limit: int = limits.DEFAULT_PAGE_SIZE, cursor: str | None = None, accept=None
 ) -> dict:
     """``{"count", "results", "next"}``: up to ``limit`` stations inside the box, in a stable
     order (Morton key, then id); ``next`` is the cursor of the following page or null."""
@@ -82,7 +82,7 @@ def stations_in_bbox(
             for row in rows:
                 after = (row[ZKEY], row[0])
                 x, y = from_wgs84(row[LON], row[LAT], coordsys)
-                if min_lon <= x <= max_lon and min_lat <= y <= max_lat:
+                if min_lon <= x <= max_lon and min_lat <= y <= max_lat and (accept is None or accept(row)):
                     page.append(row)
             if len(rows) < requested:
                 break  # this key range is exhausted

@@ -21,8 +21,8 @@ def test_it_lists_stations_inside_the_box_only(rider):
     assert body["next"] is None
     assert body["results"][0]["id"] == inside.id
     assert set(body["results"][0]) == {
-        "id", "name", "kind", "lat", "lon", "address", "amenities", "status", "open_now", "opening_hours",
-        "last_confirmed_at", "freshness", "alerts",
+        "id", "name", "kind", "lat", "lon", "address", "amenities", "status", "open_now", "closes_at", "opens_at", "opening_hours",
+        "last_confirmed_at", "freshness", "alerts", "navigation",
     }
 
 

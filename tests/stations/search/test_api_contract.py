@@ -3,8 +3,7 @@ that OpenAPI publishes, so the docs never drift from what phones receive."""
 
 import pytest
 
-from stations.http.schemas import StationDetailOut
-from stations.search.schemas import HealthOut, MetaOut, NearestOut, StationPageOut
+from stations.search.schemas import AlongRouteOut, HealthOut, MetaOut, NearestOut, RiderStationDetailOut, StationPageOut
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +20,8 @@ def test_it_keeps_every_body_to_its_published_schema(rider):
 
     _strict(NearestOut, rider.get("/api/v1/stations/nearest", {"lat": 22.54, "lon": 114.05}).json())
     _strict(StationPageOut, rider.get("/api/v1/stations", {"bbox": "114,22.5,114.1,22.6", "limit": 1}).json())
-    _strict(StationDetailOut, rider.get(f"/api/v1/stations/{station.id}").json())
+    _strict(RiderStationDetailOut, rider.get(f"/api/v1/stations/{station.id}").json())
+    route = {"polyline": "114.04,22.54;114.07,22.54", "speed_kmh": 30, "depart_at": "2026-10-01T12:00"}
+    _strict(AlongRouteOut, rider.post("/api/v1/stations/along-route", route, content_type="application/json").json())
     _strict(MetaOut, rider.get("/api/v1/meta").json())
     _strict(HealthOut, rider.get("/api/v1/health").json())

@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 
+
 from geodata.coords import wgs84_to_bd09
+from geodata.navigation import navigation_links
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,7 @@ def test_it_shows_every_public_field(rider, django_assert_num_queries):
     body = response.json()
     assert body["created_at"] and body["updated_at"]
     assert body["open_now"] in (True, False)
+    assert body.pop("navigation") == navigation_links(114.0579, 22.5431, "福田区总工会暖心驿站")
     del body["created_at"], body["updated_at"], body["open_now"]
     assert body == {
         "id": station.id,

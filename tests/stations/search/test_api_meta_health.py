@@ -43,11 +43,11 @@ def test_it_serves_openapi_docs(rider):
     nearest = schema["paths"]["/api/v1/stations/nearest"]["get"]
     assert "400" in nearest["responses"]
     parameters = {p["name"]: p for p in nearest["parameters"]}
-    assert set(parameters) == {"lat", "lon", "k", "kind", "amenity", "open_now", "radius_m", "status", "coordsys"}
+    assert set(parameters) == {"lat", "lon", "k", "kind", "amenity", "open_now", "open_at", "open_for_min", "radius_m", "status", "coordsys"}
     assert parameters["lat"]["required"] and not parameters["k"]["required"]
     assert parameters["k"]["schema"]["maximum"] == 100
     bbox = {p["name"] for p in schema["paths"]["/api/v1/stations"]["get"]["parameters"]}
-    assert bbox == {"bbox", "kind", "amenity", "status", "coordsys", "limit", "cursor"}
+    assert bbox == {"bbox", "kind", "amenity", "status", "coordsys", "open_at", "open_for_min", "limit", "cursor"}
 
 
 def test_it_answers_json_for_unknown_api_urls(rider):

@@ -4,6 +4,7 @@ import pytest
 
 from geodata.coords import wgs84_to_bd09, wgs84_to_gcj02
 from geodata.distance import haversine_m
+from geodata.navigation import navigation_links
 from stations.models import Station
 from stations.search.sql import ranked_search_supported
 from tests.stations.factories import make_station
@@ -37,10 +38,13 @@ def test_it_returns_nearest_first_with_distance_and_bearing(rider):
         "amenities": ["drinking_water", "toilet"],
         "status": "open",
         "open_now": True,
+        "closes_at": None,
+        "opens_at": None,
         "opening_hours": "24/7",
         "last_confirmed_at": None,
         "freshness": "fresh",  # just created
         "alerts": [],
+        "navigation": navigation_links(LON + 0.001, LAT, "近"),
     }
     assert second["id"] == far.id
     assert second["bearing_deg"] == 0.0

@@ -6,6 +6,8 @@ import pytest
 
 from stations.search.hours import STATION_TZ, open_now
 
+pytestmark = pytest.mark.django_db  # the holiday calendar is read from the database
+
 
 def _at(hour: int, minute: int, day: int = 1) -> datetime.datetime:
     # 2024-07-01 is a Monday.
