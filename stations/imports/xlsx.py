@@ -21,6 +21,7 @@ Decisions:
 
 import datetime
 import io
+import logging
 import re
 import zipfile
 import zlib
@@ -46,7 +47,13 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _SCAN_CHUNK_BYTES = 1024 * 1024
 
-_SAVE_AS = "save it from Excel or WPS as 'Excel Workbook (.xlsx)' or as 'CSV UTF-8'"
+_SAVE_AS = "save it again from Excel or WPS as 'Excel Workbook (.xlsx)' or as 'CSV UTF-8'"
+# What a manager is told about a file the zip, XML or openpyxl layers cannot read: a fixed
+# sentence with what to do. Their exception text ("BadZipFile: Bad CRC-32 for file ...", "There
+# is no item named ...") helps no one fix a spreadsheet, so it only goes to the log.
+_NOT_READABLE = f"the file is not a readable Excel workbook; {_SAVE_AS}"
+_DAMAGED = f"the .xlsx file is damaged or incomplete (was it cut short while copying or uploading?); {_SAVE_AS}"
+logger = logging.getLogger(__name__)
 # What a damaged or foreign archive makes openpyxl (or the zip and XML layers under it) raise.
 # (RuntimeError: an encrypted member; NotImplementedError: a compression zipfile lacks, e.g. Deflate64.)
 _UNREADABLE = (
@@ -66,7 +73,8 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> Table:
             if has_formulas:
                 books.append(load_workbook(stream, read_only=True, data_only=False))
         except _UNREADABLE as exc:
-            raise ImportFileError(f"the file is not a readable Excel workbook ({_reason(exc)}); {_SAVE_AS}") from None
+            _log_unreadable(exc)
+            raise ImportFileError(_NOT_READABLE) from None
         sheets = [_worksheet(book, sheet) for book in books]
         for each in sheets:
             each.reset_dimensions()  # openpyxl trusts the recorded dimensions, which some exporters get wrong
@@ -88,7 +96,8 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> Table:
                 if row is not None:
                     yield row_number, row
         except _UNREADABLE as exc:
-            raise ImportFileError(f"the workbook is damaged after row {header_number}: {_reason(exc)}; {_SAVE_AS}") from None
+            _log_unreadable(exc)
+            raise ImportFileError(f"the workbook is damaged after row {header_number}; {_SAVE_AS}") from None
         finally:
             for book in books:
                 book.close()
@@ -153,7 +162,8 @@ def _check_archive(stream: BinaryIO) -> bool:
     except ImportFileError:
         raise
     except _UNREADABLE as exc:
-        raise ImportFileError(f"the .xlsx file is damaged or incomplete ({_reason(exc)}); {_SAVE_AS}") from None
+        _log_unreadable(exc)
+        raise ImportFileError(_DAMAGED) from None
     finally:
         stream.seek(0)
 
@@ -183,10 +193,8 @@ def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _reason(exc: BaseException) -> str:
-    name = "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__
-    text = str(exc).strip().strip("'\"")
-    return f"{name}: {text}" if text else name
+def _log_unreadable(exc: BaseException) -> None:
+    logger.info("unreadable .xlsx upload: %s: %s", type(exc).__name__, exc)
 
 
 def _worksheet(book, name: str | None):

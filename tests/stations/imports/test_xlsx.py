@@ -314,3 +314,37 @@ def test_it_knows_xlsx_and_tells_what_to_do_with_an_old_xls(tmp_path):
 
     with pytest.raises(CommandError, match=r"'stations.xls' is an old binary Excel file \(.xls\).* 'CSV UTF-8'"):
         run(write(tmp_path, VALID, "stations.xls"), kind="rest_station", coordsys="wgs84", source="x")
+
+
+# What openpyxl, zipfile and the XML parser say about a broken file means nothing to a manager
+# (found by fuzzing: "BadZipFile: File is not a zip file", "KeyError: There is no item named
+# '[Content_Types].xml' in the archive"); the answer says what to do instead.
+_INTERNALS = re.compile(r"Error|BadZip|zlib|Exception|There is no item|\[Content_Types\]|Errno|codec|line \d+, column")
+
+
+def _damaged_workbooks():
+    rng = random.Random(20261216)
+    yield VALID[: len(VALID) // 2]
+    yield VALID[:-30]
+    yield _zip({"hello.txt": b"hi"})
+    yield _zip({"[Content_Types].xml": b"<not xml", "xl/workbook.xml": b"<"})
+    yield b"PK\x03\x04" + rng.randbytes(3000)
+    for _ in range(60):
+        damaged = bytearray(VALID)
+        for _ in range(rng.randrange(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        yield bytes(damaged)
+
+
+def test_a_broken_workbook_answers_a_fixed_helpful_message_without_exception_internals():
+    messages = set()
+    for content in _damaged_workbooks():
+        try:
+            list(read_table(content, "xlsx").rows)
+        except ImportFileError as exc:
+            messages.add(str(exc))
+    assert any(message.startswith("the file is not a readable Excel workbook;") for message in messages)
+    for message in messages:
+        # (a damaged size field can also make it look like a zip bomb, which says what to do too)
+        assert "save it again from Excel or WPS as 'Excel Workbook (.xlsx)'" in message or "save it as CSV" in message, message
+        assert not _INTERNALS.search(message), message

@@ -130,3 +130,16 @@ def test_another_organisations_run_has_no_sites(planner_shenzhen, planner_nansha
     rid = run_id(planner_shenzhen)
     assert sites(planner_nanshan, coverage=rid, p=3).status_code == 404
     assert CoverageRun.objects.get(pk=rid).sites is None
+
+
+@pytest.mark.parametrize("suffix", ["", "/districts.csv", "/map.png", "/gaps.geojson"])
+@pytest.mark.parametrize("bad_id", ["abc", "1.5", "99999999999999999999", "-1", "0"])
+def test_a_run_id_that_cannot_be_a_run_answers_a_declared_json_4xx(planner_shenzhen, suffix, bad_id):
+    from backend.api import api
+
+    response = planner_shenzhen.get(f"{URL}/coverage/{bad_id}{suffix}")
+
+    declared = api.get_openapi_schema()["paths"][f"{URL}/coverage/{{run_id}}{suffix}"]["get"]["responses"]
+    assert 400 <= response.status_code < 500, response.content
+    assert response.status_code in declared, f"{response.status_code} is not in the schema's {sorted(declared)}"
+    assert response.json()["detail"]
