@@ -25,6 +25,7 @@ from geodata.geojson import InvalidGeoJSON, coordsys_of, feature_geometries, rea
 from stations.accounts.places import FIELDS as PLACE_FIELDS
 from stations.accounts.places import NOWHERE, Places, current_places, fill_place
 from stations.errors import BadRequest
+from stations.spreadsheets import safe_row
 from stations.models import Station
 from stations.imports.table import ImportFileError, Table
 from stations.imports.rows import (
@@ -292,11 +293,12 @@ def _fill_places(chunk: list[StationValues], places: Places) -> None:
 
 def write_rejects(report: ImportReport, path: Path, columns: Iterable[str]) -> None:
     """A CSV of rejected rows: row number, external id, reason, then the original fields (for
-    GeoJSON also lon/lat from the geometry), so the file can be fixed and imported again."""
+    GeoJSON also lon/lat from the geometry), so the file can be fixed and imported again. Cells that
+    would run as formulas in Excel or WPS are written inert (stations.spreadsheets)."""
     columns = [c for c in columns if not c.startswith("__")]
     columns += [c for c in ("lon", "lat") if c not in columns and any(c in r.raw for r in report.rejects)]
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["row", "external_id", "reason", *columns])
+        writer.writerow(safe_row(["row", "external_id", "reason", *columns]))
         for reject in report.rejects:
-            writer.writerow([reject.row, reject.external_id, reject.reason, *(reject.raw.get(c, "") for c in columns)])
+            writer.writerow(safe_row([reject.row, reject.external_id, reject.reason, *(reject.raw.get(c, "") for c in columns)]))

@@ -8,6 +8,7 @@ from geodata.coords import check_coordsys, from_wgs84
 from geodata.rounding import round_coord
 from stations.models import CoverageRun
 from stations.planning.coverage import SUMMARY_FIELDS
+from stations.spreadsheets import safe_row
 
 
 def gaps_geojson(gaps: list[dict], coordsys: str = "wgs84") -> dict:
@@ -43,14 +44,15 @@ CSV_COLUMNS = ("district", *SUMMARY_FIELDS)
 
 
 def districts_csv(summary: dict) -> str:
-    """The per-district table, then an 'overall' row. UTF-8 with a BOM so Excel shows 南山区."""
+    """The per-district table, then an 'overall' row. UTF-8 with a BOM so Excel shows 南山区;
+    names that would run as formulas are written inert (stations.spreadsheets)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     rows = [(d["name"], d) for d in summary["districts"]] + [("overall", summary["overall"])]
     for name, row in rows:
-        writer.writerow([name, *("" if row[f] is None else row[f] for f in SUMMARY_FIELDS)])
+        writer.writerow(safe_row([name, *("" if row[f] is None else row[f] for f in SUMMARY_FIELDS)]))
     return out.getvalue()
 
 

