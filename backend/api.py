@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from backend.renderers import ORJSONRenderer
 from stations.http.errors import install_error_handlers
+from stations.http.parser import BoundedJSONParser
 from stations.imports.api import router as imports_router
 from stations.photos.api import router as photos_router
 from stations.planning.api import router as planning_router
@@ -43,6 +44,7 @@ api = YizhanAPI(
     ),
     urls_namespace="api-v1",
     renderer=ORJSONRenderer(),
+    parser=BoundedJSONParser(),
 )
 install_error_handlers(api)
 api.add_router("", search_router)

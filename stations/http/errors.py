@@ -1,5 +1,7 @@
 """One error body for the whole API: {"detail": "<what is wrong and what is allowed>"}."""
 
+import json
+
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -82,4 +84,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        return api.create_response(request, {"detail": _http_error_detail(exc)}, status=exc.status_code)
+
+
+def _http_error_detail(exc: HttpError) -> str:
+    """ninja's own errors; a body it could not parse says why (its cause, see http.parser)."""
+    cause = exc.__cause__
+    if isinstance(cause, BadRequest):  # e.g. nested too deep
+        return str(cause)
+    if isinstance(cause, json.JSONDecodeError):
+        return f"the request body is not valid JSON: {cause.msg} at line {cause.lineno} column {cause.colno}"
+    if isinstance(cause, UnicodeDecodeError):
+        return "the request body is not valid JSON: it must be UTF-8 text"
+    return str(exc)

@@ -10,7 +10,6 @@ seen, about 0.2 KB a row); everything else is per chunk.
 """
 
 import csv
-import json
 import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from geodata.geojson import InvalidGeoJSON, coordsys_of, feature_geometries, rea
 from stations.accounts.places import FIELDS as PLACE_FIELDS
 from stations.accounts.places import NOWHERE, Places, current_places, fill_place
 from stations.errors import BadRequest
+from stations.http.json_input import load_json
 from stations.spreadsheets import safe_row
 from stations.models import Station
 from stations.imports.table import ImportFileError, Table
@@ -117,7 +117,7 @@ def load_boundary(path: Path, default_coordsys: str):
     names its system; otherwise it is taken to be in ``default_coordsys``). Points are checked
     after their conversion to WGS-84, so the polygon is converted too, once per vertex."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        doc = load_json(Path(path).read_text(encoding="utf-8-sig"), what="it")
     except (OSError, ValueError) as exc:
         raise ImportFileError(f"cannot read the --within boundary {str(path)!r}: {exc}") from None
     declared = doc.get("coord_system") if isinstance(doc, dict) else None

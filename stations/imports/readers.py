@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from stations.http.json_input import load_json
 from stations.imports.table import ImportFileError, Table, check_unique_columns
 
 FORMATS = ("csv", "geojson", "xlsx")
@@ -109,7 +110,7 @@ def _read_csv(stream: BinaryIO, encoding: str) -> Table:
 
 def _read_geojson(data: bytes) -> Table:
     try:
-        doc = json.loads(_decode(data))
+        doc = load_json(_decode(data), what="the GeoJSON", hint="a FeatureCollection of Points needs 5")
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"the GeoJSON is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):

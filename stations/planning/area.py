@@ -23,6 +23,7 @@ from shapely.geometry import mapping
 from geodata.coords import check_coordsys
 from geodata.geojson import InvalidGeoJSON, polygonal_part, read_polygon
 from stations.errors import BadRequest
+from stations.http.json_input import check_depth, load_json
 from stations.models import Organisation
 from stations.accounts.jurisdiction import jurisdiction_of, parse_boundary
 
@@ -123,9 +124,11 @@ def parse_polygon(polygon, coordsys: str) -> shapely.Geometry:
     check_coordsys(coordsys)
     if isinstance(polygon, str):
         try:
-            polygon = json.loads(polygon)
-        except ValueError as exc:
+            polygon = load_json(polygon, what="polygon")
+        except json.JSONDecodeError as exc:
             raise BadRequest(f"polygon is not valid JSON: {exc}") from None
+    else:
+        check_depth(polygon, what="polygon")  # shapely's reader recurses into the coordinates
     try:
         return read_polygon(polygon, coordsys, what="polygon")
     except InvalidGeoJSON as exc:
