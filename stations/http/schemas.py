@@ -3,7 +3,7 @@ record (riders' detail; managers' answers extend it). Explicit fields, never __a
 
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Header, Schema
 
 from stations import vocabulary as vocab
 
@@ -22,6 +22,16 @@ FRESHNESS_TEXT = (
 ALERTS_TEXT = (
     'Problems two or more riders reported within 7 days, until the union resolves them or two riders confirm the station: e.g. "reported_closed", "amenity_missing:drinking_water"'
 )
+
+# Request headers under the names clients send. The parameter names (if_match) are Python's; an
+# OpenAPI name with an underscore would make generated clients send a header that gunicorn and
+# nginx drop on the way in.
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", description='The version your change is based on, as the ETag gave it: "3"')
+]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", description="Any unique string (a UUID is ideal): a retry with the same key is applied once")
+]
 
 
 class ErrorOut(Schema):

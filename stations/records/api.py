@@ -5,13 +5,13 @@ Stations outside it do not exist here (404). Every change names the version it i
 """
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Path, Query, Router, Status
+from ninja import Path, Query, Router, Status
 
 from stations.accounts.auth import manager_auth
 from stations.accounts.jurisdiction import visible_station
 from stations.http import paths  # noqa: F401  registers the {id:...} path converter
 from stations.http.preconditions import Precondition
-from stations.http.schemas import Coordsys, ErrorOut
+from stations.http.schemas import Coordsys, ErrorOut, IdempotencyKey, IfMatch
 from stations.records import batch as station_batch
 from stations.records import listing as manager_list
 from stations.records import writes as station_writes
@@ -72,7 +72,7 @@ def create(request: HttpRequest, response: HttpResponse, payload: StationIn, for
 
 
 @router.post("/stations/batch", response={200: BatchOut, **_ERRORS, 409: ErrorOut, 422: ErrorOut}, summary="Up to 1,000 operations")
-def batch(request: HttpRequest, response: HttpResponse, payload: BatchIn, idempotency_key: Header[str | None] = None):
+def batch(request: HttpRequest, response: HttpResponse, payload: BatchIn, idempotency_key: IdempotencyKey = None):
     """create / update / close / remove operations, each by `external_id` (in your
     organisation's source unless `source` says otherwise). Each one is applied or rejected on
     its own; a rejected one changes nothing. With an `Idempotency-Key` header, a retry of the
@@ -110,7 +110,7 @@ def patch(
     response: HttpResponse,
     station_id: Path[int],
     payload: StationPatch,
-    if_match: Header[str | None] = None,
+    if_match: IfMatch = None,
 ):
     """Change only the fields you send (facilities, hours, status, phone, ...). Send the version
     you based it on as `If-Match: "<version>"` or a `version` field: none answers 428, a stale
@@ -122,7 +122,7 @@ def patch(
 
 
 @router.delete("/stations/{id:station_id}", response={200: ManagedStationOut, **_VERSIONED_WRITE_ERRORS}, summary="Remove a station")
-def remove(request: HttpRequest, response: HttpResponse, station_id: Path[int], if_match: Header[str | None] = None, version: int | None = None):
+def remove(request: HttpRequest, response: HttpResponse, station_id: Path[int], if_match: IfMatch = None, version: int | None = None):
     """Soft delete: the station gets status `removed`, keeps its history (revert brings it
     back) and riders no longer see it. Needs the version, as `If-Match: "<version>"` (not a
     weak `W/"3"`: 412) or `?version=`."""
@@ -142,7 +142,7 @@ def history(request: HttpRequest, station_id: Path[int]):
     response={200: ManagedStationOut, **_VERSIONED_WRITE_ERRORS},
     summary="Return a station to its state after an earlier change",
 )
-def revert(request: HttpRequest, response: HttpResponse, station_id: Path[int], change_id: Path[int], if_match: Header[str | None] = None, version: int | None = None):
+def revert(request: HttpRequest, response: HttpResponse, station_id: Path[int], change_id: Path[int], if_match: IfMatch = None, version: int | None = None):
     """The station's fields become what they were right after change `change_id`; recorded as
     a new change (nothing in the history is lost). Needs the version, as `If-Match: "<version>"`
     (not a weak `W/"3"`: 412) or `?version=`."""
