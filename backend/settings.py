@@ -151,6 +151,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # a web server or with S3-compatible storage, set SERVE_MEDIA=false and serve them there).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
+# Photos a station may have (a manager deletes one to add another: 409 past it).
+MAX_PHOTOS_PER_STATION = env_int("MAX_PHOTOS_PER_STATION", 20)
+
 # Seconds each process reuses its station-density grid, which only tunes where nearest searches
 # start (results are exact either way); rebuilding reads the search index once.
 NEAREST_DENSITY_TTL_S = env_int("NEAREST_DENSITY_TTL_S", 600)

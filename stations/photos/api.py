@@ -16,11 +16,12 @@ router = Router(auth=manager_auth, tags=["managers"])
 _ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-@router.post("/stations/{id:station_id}/photos", response={201: PhotoOut, **_ERRORS, 413: ErrorOut}, summary="Add a photo")
+@router.post("/stations/{id:station_id}/photos", response={201: PhotoOut, **_ERRORS, 409: ErrorOut, 413: ErrorOut}, summary="Add a photo")
 def add_photo(request: HttpRequest, station_id: Path[int], file: File[UploadedFile]):
     """A JPEG, PNG or WebP (judged by its content) up to 10 MB and 40 megapixels. It is turned
     upright, stripped of all metadata (GPS included) and stored as a ≤ 1600 px WebP with a
-    ≤ 320 px thumbnail; riders see both URLs in the station's detail."""
+    ≤ 320 px thumbnail; riders see both URLs in the station's detail. A station holds at most
+    20 photos (the deployment's MAX_PHOTOS_PER_STATION): past that the answer is 409; delete one first."""
     station = visible_station(request.auth, station_id)
     photo = photo_store.add_photo(station, file, request.auth.user)
     return Status(201, photo_store.photo_json(photo))

@@ -2,12 +2,13 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 
-from stations.errors import BadRequest, NotFound
+from stations.errors import BadRequest, Conflict, NotFound
 from stations.models import Station, StationPhoto
 from stations.photos.processing import check_upload_size, photo_storage_names, process_photo
 
@@ -35,7 +36,16 @@ def _storage_save(name: str, content: bytes) -> str:
 def add_photo(station: Station, upload, user) -> StationPhoto:
     """Verify, clean (EXIF orientation applied, all metadata stripped) and store an uploaded
     photo with its thumbnail, last in the station's order. Raises PhotoRejected with what to
-    fix; a file over the limit is refused before it is read."""
+    fix; a file over the limit, or one more than MAX_PHOTOS_PER_STATION, is refused before it
+    is read (Conflict). The caller has checked the station is visible to the uploader."""
+    # The station's row is locked so that two uploads at once cannot both take the last place.
+    Station.objects.select_for_update().filter(pk=station.pk).values_list("pk").first()
+    count = station.photos.count()
+    if count >= settings.MAX_PHOTOS_PER_STATION:
+        raise Conflict(
+            f"station {station.pk} already has {count} photos, the most a station may have; delete one"
+            f" (DELETE /api/v1/manage/stations/{station.pk}/photos/<photo_id>) before adding another"
+        )
     check_upload_size(upload.size)
     processed = process_photo(upload.read())
     full_name, thumb_name = photo_storage_names(station.pk, uuid.uuid4())

@@ -116,3 +116,54 @@ def test_photo_urls_are_served(manager_futian, rider):
     response = rider.get(photo["thumb_url"])
     assert response.status_code == 200
     assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "WEBP"
+
+
+def add_stored_photos(station, n: int) -> None:
+    """Photo rows without files: the cap counts rows."""
+    StationPhoto.objects.bulk_create(
+        StationPhoto(station=station, full_name=f"x/{i}.webp", thumb_name=f"x/{i}_thumb.webp", width=1, height=1, position=i) for i in range(n)
+    )
+
+
+def test_a_station_holds_at_most_20_photos_by_default(settings):
+    assert settings.MAX_PHOTOS_PER_STATION == 20
+
+
+def test_a_photo_past_the_cap_answers_409_and_stores_nothing(manager_futian, media, settings):
+    # found by fuzzing: one station had collected 632 photos
+    settings.MAX_PHOTOS_PER_STATION = 3
+    station = futian_station()
+    add_stored_photos(station, 3)
+
+    response = upload(manager_futian, station, jpeg_with_gps((400, 300), 1))
+
+    assert response.status_code == 409, response.content
+    assert response.json() == {
+        "detail": f"station {station.id} already has 3 photos, the most a station may have; delete one"
+        f" (DELETE /api/v1/manage/stations/{station.id}/photos/<photo_id>) before adding another"
+    }
+    assert StationPhoto.objects.count() == 3 and not any(media.rglob("*.webp"))
+
+
+def test_the_cap_counts_what_is_left_after_a_delete(manager_futian, settings):
+    settings.MAX_PHOTOS_PER_STATION = 2
+    station = futian_station()
+    first = upload(manager_futian, station, jpeg_with_gps((400, 300), 1)).json()["id"]
+    assert upload(manager_futian, station, jpeg_with_gps((400, 300), 1)).status_code == 201
+    assert upload(manager_futian, station, jpeg_with_gps((400, 300), 1)).status_code == 409
+
+    manager_futian.delete(f"/api/v1/manage/stations/{station.id}/photos/{first}")
+
+    assert upload(manager_futian, station, jpeg_with_gps((400, 300), 1)).status_code == 201
+    assert StationPhoto.objects.filter(station=station).count() == 2
+
+
+def test_a_full_station_outside_the_jurisdiction_is_still_404(manager_nanshan, settings):
+    settings.MAX_PHOTOS_PER_STATION = 1
+    station = futian_station()
+    add_stored_photos(station, 1)
+
+    response = upload(manager_nanshan, station, jpeg_with_gps((400, 300), 1))
+
+    assert response.status_code == 404
+    assert StationPhoto.objects.count() == 1
