@@ -189,7 +189,7 @@ def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
         if member.file_size > _RATIO_CHECKED_ABOVE_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             raise ImportFileError(
                 f"the workbook member {member.filename!r} unpacks {member.file_size // max(member.compress_size, 1)}x,"
-                f" over the limit of {MAX_COMPRESSION_RATIO}x for a real spreadsheet (a zip bomb?)"
+                f" over the limit of {MAX_COMPRESSION_RATIO}x for a real spreadsheet (a zip bomb, or a damaged file?); {_SAVE_AS}"
             )
 
 
