@@ -32,6 +32,8 @@ INSTALLED_APPS = [
 # and on the API it costs ~4 µs (ninja's views are csrf_exempt; the bearer tokens need no token).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body: uploads too large for their endpoint are refused unread.
+    "backend.middleware.UploadBodyLimit",
     # Static files (admin, planner page) served by the app itself, DEBUG or not: `make run` and
     # a lone gunicorn need no web server in front.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -150,6 +152,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Serve uploaded photos from MEDIA_ROOT through Django (fine for one small deployment; behind
 # a web server or with S3-compatible storage, set SERVE_MEDIA=false and serve them there).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+
+# The largest file POST /api/v1/manage/imports accepts (backend.middleware refuses a larger
+# request before reading it).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 # Photos a station may have (a manager deletes one to add another: 409 past it).
 MAX_PHOTOS_PER_STATION = env_int("MAX_PHOTOS_PER_STATION", 20)

@@ -27,6 +27,10 @@ class Conflict(Exception):
         self.extra = extra
 
 
+class PayloadTooLarge(BadRequest):
+    """An uploaded file over its endpoint's size limit: 413."""
+
+
 class PreconditionRequired(BadRequest):
     """A write without the version it was based on: 428."""
 

@@ -36,3 +36,14 @@ ALERT_WINDOW_DAYS = 7  # problems seen by two riders within this window raise an
 ALERT_MIN_RIDERS = 2
 REPORT_DEDUPE_HOURS = 24  # the same rider's same report on a station within this updates it
 SUGGESTION_DUPLICATE_RADIUS_M = 100  # a suggestion lists existing stations this close
+
+
+def size_text(n_bytes: int) -> str:
+    """How a byte limit is said in messages.
+
+    >>> size_text(20 * 2**20), size_text(1536)
+    ('20 MB (20971520 bytes)', '1536 bytes')
+    """
+    if n_bytes >= 2**20:
+        return f"{n_bytes / 2**20:g} MB ({n_bytes} bytes)"
+    return f"{n_bytes} bytes"

@@ -12,6 +12,7 @@ from stations.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
     TooManyRequests,
@@ -47,6 +48,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PreconditionFailed)
     def on_precondition_failed(request, exc: PreconditionFailed):
         return api.create_response(request, {"detail": str(exc)}, status=412)
+
+    @api.exception_handler(PayloadTooLarge)
+    def on_payload_too_large(request, exc: PayloadTooLarge):
+        return api.create_response(request, {"detail": str(exc)}, status=413)
 
     @api.exception_handler(Unprocessable)
     def on_unprocessable(request, exc: Unprocessable):

@@ -14,7 +14,7 @@ router = Router(auth=manager_auth, tags=["managers"])
 
 @router.post(
     "/imports",
-    response={200: ImportOut, 400: ImportRejectedOut | ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: ImportOut, 400: ImportRejectedOut | ErrorOut, 401: ErrorOut, 403: ErrorOut, 411: ErrorOut, 413: ErrorOut},
     summary="Upload a CSV, XLSX or GeoJSON of stations",
 )
 def upload(

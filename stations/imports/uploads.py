@@ -2,7 +2,10 @@
 `import_stations` command, with the uploader's jurisdiction checked row by row and a history
 entry per written station."""
 
-from stations.errors import BadRequest
+from django.conf import settings
+
+from stations.errors import BadRequest, PayloadTooLarge
+from stations.limits import size_text
 from stations.models import Account, Station
 from stations.imports.history import ImportHistory
 from stations.imports.readers import guess_format, read_table
@@ -10,15 +13,15 @@ from stations.imports.rows import StationValues
 from stations.imports.importer import ImportAborted, ImportOptions, ImportReport, import_stations
 from stations.accounts.jurisdiction import jurisdiction_of
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_LISTED_ERRORS = 1000
 
 
 def import_upload(account: Account, upload, *, coordsys: str, kind: str | None, fmt: str | None, dry_run: bool, skip_invalid: bool) -> dict:
     """The import's report as JSON. Raises BadRequest carrying the row-numbered errors when rows
     are rejected and ``skip_invalid`` is off (nothing is written then)."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise BadRequest(f"the file is {upload.size / 2**20:.1f} MB; uploads are limited to {MAX_UPLOAD_BYTES // 2**20} MB (split it)")
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise PayloadTooLarge(f"the file is {upload.size} bytes; uploads are limited to {size_text(limit)}: split it")
     organisation = account.organisation
     jurisdiction = jurisdiction_of(organisation)
     source = organisation.source_name

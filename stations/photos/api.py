@@ -16,7 +16,7 @@ router = Router(auth=manager_auth, tags=["managers"])
 _ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-@router.post("/stations/{id:station_id}/photos", response={201: PhotoOut, **_ERRORS, 409: ErrorOut, 413: ErrorOut}, summary="Add a photo")
+@router.post("/stations/{id:station_id}/photos", response={201: PhotoOut, **_ERRORS, 409: ErrorOut, 411: ErrorOut, 413: ErrorOut}, summary="Add a photo")
 def add_photo(request: HttpRequest, station_id: Path[int], file: File[UploadedFile]):
     """A JPEG, PNG or WebP (judged by its content) up to 10 MB and 40 megapixels. It is turned
     upright, stripped of all metadata (GPS included) and stored as a ≤ 1600 px WebP with a

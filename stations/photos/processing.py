@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from stations.errors import BadRequest
+from stations.errors import BadRequest, PayloadTooLarge
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 MP: above any phone camera's full resolution (a 48 MP sensor bins to 12 MP)
@@ -66,6 +66,10 @@ class PhotoRejected(BadRequest):
     """The upload is not a photo we accept; the message says what was received and what is allowed."""
 
 
+class PhotoTooLarge(PhotoRejected, PayloadTooLarge):
+    """A photo over MAX_UPLOAD_BYTES (413)."""
+
+
 @dataclass(frozen=True)
 class ProcessedPhoto:
     """Two re-encoded images without metadata; sizes in pixels."""
@@ -81,9 +85,9 @@ class ProcessedPhoto:
 
 
 def check_upload_size(size_bytes: int) -> None:
-    """PhotoRejected over 10 MB; callers with a file object check before reading it."""
+    """PhotoTooLarge over 10 MB; callers with a file object check before reading it."""
     if size_bytes > MAX_UPLOAD_BYTES:
-        raise PhotoRejected(
+        raise PhotoTooLarge(
             f"the photo is {size_bytes} bytes; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB ({MAX_UPLOAD_BYTES} bytes)"
         )
 

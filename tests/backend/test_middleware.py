@@ -56,3 +56,4 @@ def test_it_answers_an_unsupported_method_on_the_api_with_json():
     assert response.status_code == 405
     assert response["Allow"] == "GET"
     assert response.json() == {"detail": "method PUT is not allowed on /api/v1/stations/nearest; allowed: GET"}
+

@@ -174,3 +174,14 @@ def test_a_reimport_that_moves_a_station_recomputes_its_district(manager_shenzhe
 
     assert moved.json()["updated"] == 1
     assert Station.objects.values_list("district", "district_adcode").get() == ("南山区", "440305")
+
+
+def test_a_file_over_the_limit_answers_413_and_writes_nothing(manager_futian, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100  # the request itself fits the middleware's multipart allowance
+    text = HEADER + FUTIAN_ROWS
+
+    response = upload(manager_futian, text)
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": f"the file is {len(text.encode())} bytes; uploads are limited to 100 bytes: split it"}
+    assert Station.objects.count() == 0

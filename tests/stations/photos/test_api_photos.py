@@ -79,7 +79,7 @@ def test_it_refuses_a_decompression_bomb(manager_futian):
 def test_it_refuses_files_over_10_mb(manager_futian):
     station = futian_station()
     response = upload(manager_futian, station, b"\xff\xd8" + b"\0" * (10 * 2**20))
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "10 MB" in response.json()["detail"]
 
 
