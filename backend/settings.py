@@ -156,6 +156,9 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # The largest file POST /api/v1/manage/imports accepts (backend.middleware refuses a larger
 # request before reading it).
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# The most rows an upload may hold: more stop its import (nothing written). Memory of an import
+# grows with its rows (its duplicate checks, ~0.2 KB a row), so this bounds it.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 
 # Photos a station may have (a manager deletes one to add another: 409 past it).
 MAX_PHOTOS_PER_STATION = env_int("MAX_PHOTOS_PER_STATION", 20)

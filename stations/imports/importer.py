@@ -6,11 +6,15 @@ are separate so that an upload endpoint can reuse them with its own reader and a
 check (``extra_check``). Rows stream through validation and are written in chunks inside one
 transaction; if any row is rejected and invalid rows are not to be skipped, the transaction
 rolls back and nothing changes. Memory grows only with the duplicate checks (each id and point
-seen, about 0.2 KB a row); everything else is per chunk.
+seen, about 0.2 KB a row, so bounded by ``max_rows``); rejects beyond the first MAX_KEPT_REJECTS
+are counted, and handed to ``on_reject`` (the command's rejects report) as they happen, not kept;
+everything else is per chunk.
 """
 
 import csv
+import os
 import struct
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +46,7 @@ CHUNK_ROWS = 2000
 _PLACE_FIELDS = frozenset(PLACE_FIELDS)
 PROGRESS_EVERY = 1000
 MAX_KEPT_WARNINGS = 200
+MAX_KEPT_REJECTS = 1000  # what an upload's answer lists (uploads.MAX_LISTED_ERRORS)
 SOURCE_MAX_LENGTH = 100
 _POINT_KEY = struct.Struct("<dd")
 
@@ -58,6 +63,10 @@ class ImportOptions:
     # Records a StationChange per written station (uploads by managers); None for the bulk
     # command, where a million history rows would double an operator's load.
     history: object | None = None
+    # Called with every rejected row as it is rejected (the kept list stops at MAX_KEPT_REJECTS).
+    on_reject: Callable[["Reject"], None] | None = None
+    # More rows than this stop the import with ImportFileError (nothing written); None: no limit.
+    max_rows: int | None = None
 
 
 @dataclass
@@ -74,11 +83,17 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejects: list[Reject] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)  # the first MAX_KEPT_REJECTS
+    rejected: int = 0  # every rejected row
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
     dry_run: bool = False
     written: bool = False
+
+    def reject(self, reject: Reject) -> None:
+        self.rejected += 1
+        if len(self.rejects) < MAX_KEPT_REJECTS:
+            self.rejects.append(reject)
 
     def warn(self, message: str) -> None:
         self.warning_count += 1
@@ -91,8 +106,8 @@ class ImportReport:
 
     def summary_line(self, rejects_path: str | None = None) -> str:
         counts = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
-        rejected = f"{len(self.rejects)} rows rejected"
-        if rejects_path and self.rejects and self.written:  # the report is written only then
+        rejected = f"{self.rejected} rows rejected"
+        if rejects_path and self.rejected and self.written:  # the report is written only then
             rejected += f": see {rejects_path}"
         if self.dry_run:
             return (
@@ -168,12 +183,12 @@ def import_stations(
 
     with transaction.atomic():
         _run(table, options, row_options, report, progress, extra_check)
-        if options.dry_run or (report.rejects and not options.skip_invalid):
+        if options.dry_run or (report.rejected and not options.skip_invalid):
             transaction.set_rollback(True)
         else:
             report.written = True
             refresh_statistics(report.created + report.updated)
-    if report.rejects and not options.skip_invalid and not options.dry_run:
+    if report.rejected and not options.skip_invalid and not options.dry_run:
         raise ImportAborted(report)
     return report
 
@@ -209,8 +224,13 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
     pack_point = _POINT_KEY.pack
     chunk: list[StationValues] = []
     unreported = 0
+    max_rows = options.max_rows
     for row_number, raw in table.rows:
         report.total_rows += 1
+        if max_rows is not None and report.total_rows > max_rows:
+            raise ImportFileError(
+                f"the file has more than {max_rows} rows (the limit of this import); split it into files of at most {max_rows} rows"
+            )
         unreported += 1
         if progress is not None and unreported >= PROGRESS_EVERY:
             progress(unreported)
@@ -219,7 +239,10 @@ def _run(table, options, row_options, report, progress, extra_check) -> None:
         try:
             station = _checked_row(row_number, raw, external_id, seen_ids, id_column, row_options, extra_check)
         except RowRejected as exc:
-            report.rejects.append(Reject(row_number, external_id, str(exc), raw))
+            reject = Reject(row_number, external_id, str(exc), raw)
+            report.reject(reject)
+            if options.on_reject is not None:
+                options.on_reject(reject)
             continue
         if is_whole_degrees(raw):
             report.warn(f"row {row_number}: whole-degree coordinates ({raw['lon']}, {raw['lat']}) look like a placeholder")
@@ -291,14 +314,41 @@ def _fill_places(chunk: list[StationValues], places: Places) -> None:
             station.derived = fill_place(station.values, place)
 
 
-def write_rejects(report: ImportReport, path: Path, columns: Iterable[str]) -> None:
-    """A CSV of rejected rows: row number, external id, reason, then the original fields (for
-    GeoJSON also lon/lat from the geometry), so the file can be fixed and imported again. Cells that
-    would run as formulas in Excel or WPS are written inert (stations.spreadsheets)."""
-    columns = [c for c in columns if not c.startswith("__")]
-    columns += [c for c in ("lon", "lat") if c not in columns and any(c in r.raw for r in report.rejects)]
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(safe_row(["row", "external_id", "reason", *columns]))
-        for reject in report.rejects:
-            writer.writerow(safe_row([reject.row, reject.external_id, reject.reason, *(reject.raw.get(c, "") for c in columns)]))
+class RejectsReport:
+    """The CSV of rejected rows, written as the import rejects them (pass ``add`` as
+    ImportOptions.on_reject): row number, external id, reason, then the original fields (for
+    GeoJSON also lon/lat from the geometry), so the file can be fixed and imported again. Cells
+    that would run as formulas in Excel or WPS are written inert (stations.spreadsheets).
+
+    Rows go to a temporary file beside ``path``; ``keep()`` gives it its name, closing without
+    it removes it (an aborted import leaves no report)."""
+
+    def __init__(self, path: Path, columns: Iterable[str], fmt: str = "csv"):
+        self.path = Path(path)
+        self.columns = [c for c in columns if not c.startswith("__")]
+        if fmt == "geojson":
+            self.columns += [c for c in ("lon", "lat") if c not in self.columns]
+        self._handle = tempfile.NamedTemporaryFile(
+            "w", newline="", encoding="utf-8-sig", dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part", delete=False
+        )
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow(safe_row(["row", "external_id", "reason", *self.columns]))
+
+    def add(self, reject: Reject) -> None:
+        raw = reject.raw
+        self._writer.writerow(safe_row([reject.row, reject.external_id, reject.reason, *(raw.get(c, "") for c in self.columns)]))
+
+    def keep(self) -> None:
+        self._handle.close()
+        os.replace(self._handle.name, self.path)
+
+    def close(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()
+            os.unlink(self._handle.name)
+
+    def __enter__(self) -> "RejectsReport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

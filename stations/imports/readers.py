@@ -17,6 +17,7 @@ from stations.imports.table import ImportFileError, Table, check_unique_columns
 
 FORMATS = ("csv", "geojson", "xlsx")
 _SNIFF_BYTES = 64 * 1024
+_COUNT_BLOCK_BYTES = 1024 * 1024
 _DELIMITERS = ",;\t|"
 
 
@@ -81,6 +82,7 @@ def _read_csv(stream: BinaryIO, encoding: str) -> Table:
     except csv.Error:
         dialect = csv.excel  # one column, or too regular to tell: plain commas
     stream.seek(0)
+    lines = _count_lines(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     reader = csv.reader(text, dialect)
     try:
@@ -105,7 +107,23 @@ def _read_csv(stream: BinaryIO, encoding: str) -> Table:
         except csv.Error as exc:
             raise ImportFileError(f"the CSV is malformed after line {reader.line_num}: {exc}") from None
 
-    return Table(columns, rows())
+    return Table(columns, rows(), rows_estimate=None if lines is None else max(lines - 1, 0))
+
+
+def _count_lines(stream: BinaryIO) -> int | None:
+    """Lines of a seekable stream (an estimate of its rows: a quoted field may hold a line
+    break), read in 1 MB blocks at C speed; the stream is left at its start."""
+    try:
+        if not stream.seekable():
+            return None
+    except (AttributeError, OSError):
+        return None
+    lines, last = 0, b"\n"
+    while block := stream.read(_COUNT_BLOCK_BYTES):
+        lines += block.count(b"\n")
+        last = block[-1:]
+    stream.seek(0)
+    return lines + (last != b"\n")
 
 
 def _read_geojson(data: bytes) -> Table:
@@ -125,7 +143,7 @@ def _read_geojson(data: bytes) -> Table:
         for n, feature in enumerate(features, start=1):
             yield n, _feature_row(feature)
 
-    return Table(list(columns), rows(), coord_system=doc.get("coord_system"), fmt="geojson")
+    return Table(list(columns), rows(), coord_system=doc.get("coord_system"), fmt="geojson", rows_estimate=len(features))
 
 
 def _text(value) -> str:

@@ -27,6 +27,9 @@ class Table:
     rows: Iterator[tuple[int, dict]]
     coord_system: str | None = None  # the GeoJSON "coord_system" foreign member, if any
     fmt: str = "csv"
+    # How many rows the file holds, as far as the reader can tell without reading them (CSV:
+    # its lines; XLSX: the sheet's recorded dimension; GeoJSON: its features); None: unknown.
+    rows_estimate: int | None = None
 
 
 def check_unique_columns(columns: list[str], header: str) -> None:
@@ -36,9 +39,11 @@ def check_unique_columns(columns: list[str], header: str) -> None:
         raise ImportFileError(f"{header} repeats column(s) {', '.join(duplicates)}")
 
 
-def rejected_rows_listing(rejects: Sequence[tuple[int, str]], shown: int) -> list[str]:
-    """"row N: reason" for the first ``shown`` rejected rows, and a line counting the rest."""
+def rejected_rows_listing(rejects: Sequence[tuple[int, str]], shown: int, total: int | None = None) -> list[str]:
+    """"row N: reason" for the first ``shown`` rejected rows, and a line counting the rest
+    (``total`` of them in all, when more were rejected than ``rejects`` holds)."""
+    total = len(rejects) if total is None else total
     lines = [f"row {row}: {reason}" for row, reason in rejects[:shown]]
-    if len(rejects) > shown:
-        lines.append(f"... and {len(rejects) - shown} more rejected rows")
+    if total > shown:
+        lines.append(f"... and {total - shown} more rejected rows")
     return lines

@@ -13,7 +13,7 @@ from stations.imports.rows import StationValues
 from stations.imports.importer import ImportAborted, ImportOptions, ImportReport, import_stations
 from stations.accounts.jurisdiction import jurisdiction_of
 
-MAX_LISTED_ERRORS = 1000
+MAX_LISTED_ERRORS = 1000  # = importer.MAX_KEPT_REJECTS; the answer counts the rest
 
 
 def import_upload(account: Account, upload, *, coordsys: str, kind: str | None, fmt: str | None, dry_run: bool, skip_invalid: bool) -> dict:
@@ -42,7 +42,8 @@ def import_upload(account: Account, upload, *, coordsys: str, kind: str | None, 
         return None
 
     options = ImportOptions(
-        source=source, coordsys=coordsys, kind=kind, skip_invalid=skip_invalid, dry_run=dry_run, history=ImportHistory(account)
+        source=source, coordsys=coordsys, kind=kind, skip_invalid=skip_invalid, dry_run=dry_run, history=ImportHistory(account),
+        max_rows=settings.IMPORT_MAX_ROWS,
     )
     try:
         report = import_stations(table, options, extra_check=in_jurisdiction)
@@ -60,7 +61,7 @@ def report_json(report: ImportReport) -> dict:
         "created": report.created,
         "updated": report.updated,
         "unchanged": report.unchanged,
-        "rejected": len(report.rejects),
+        "rejected": report.rejected,
         "errors": [{"row": r.row, "external_id": r.external_id, "reason": r.reason} for r in report.rejects[:MAX_LISTED_ERRORS]],
         "warnings": report.warnings,
     }

@@ -76,6 +76,7 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> Table:
             _log_unreadable(exc)
             raise ImportFileError(_NOT_READABLE) from None
         sheets = [_worksheet(book, sheet) for book in books]
+        recorded_rows = sheets[0].max_row  # the sheet's <dimension>, if it has one: an estimate
         for each in sheets:
             each.reset_dimensions()  # openpyxl trusts the recorded dimensions, which some exporters get wrong
         # read-only iter_rows yields the rows the file leaves out as (), so rows count from 1
@@ -102,7 +103,8 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> Table:
             for book in books:
                 book.close()
 
-    return Table(columns, rows(), fmt="xlsx")
+    estimate = max(recorded_rows - header_number, 0) if isinstance(recorded_rows, int) else None
+    return Table(columns, rows(), fmt="xlsx", rows_estimate=estimate)
 
 
 def cell_text(value) -> str:

@@ -1,4 +1,5 @@
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,8 +13,8 @@ from stations.imports.table import rejected_rows_listing
 from stations.imports.importer import (
     ImportAborted,
     ImportOptions,
+    RejectsReport,
     import_stations,
-    write_rejects,
 )
 
 SHOWN_PROBLEMS = 20
@@ -59,7 +60,11 @@ class Command(BaseCommand):
             skip_invalid=options["skip_invalid"],
             dry_run=options["dry_run"],
         )
-        with progress_bar(self, unit=" rows", desc=path.name) as bar:
+        # Only a --skip-invalid import writes with rejected rows; the report streams them to disk.
+        writes_rejects = options["skip_invalid"] and not options["dry_run"]
+        rejects = RejectsReport(rejects_path, table.columns, table.fmt) if writes_rejects else None
+        with rejects or nullcontext(), progress_bar(self, unit=" rows", desc=path.name, total=table.rows_estimate) as bar:
+            import_options.on_reject = rejects.add if rejects is not None else None
             try:
                 report = import_stations(table, import_options, progress=bar.update if bar is not None else None)
             except ImportAborted as exc:
@@ -67,11 +72,11 @@ class Command(BaseCommand):
                 raise CommandError("\n".join([*self._rejected_rows(exc.report), exc.report.summary_line()])) from None
             except BadRequest as exc:
                 raise CommandError(str(exc)) from None
+            if rejects is not None and report.rejected:
+                rejects.keep()
         self._print_warnings(report)
         for line in self._rejected_rows(report):
             self.stderr.write(line)
-        if report.rejects and not report.dry_run:
-            write_rejects(report, rejects_path, table.columns)
         self.stdout.write(report.summary_line(str(rejects_path)))
 
     def _print_warnings(self, report) -> None:
@@ -82,4 +87,4 @@ class Command(BaseCommand):
 
     @staticmethod
     def _rejected_rows(report) -> list[str]:
-        return rejected_rows_listing([(reject.row, reject.reason) for reject in report.rejects], SHOWN_PROBLEMS)
+        return rejected_rows_listing([(reject.row, reject.reason) for reject in report.rejects], SHOWN_PROBLEMS, total=report.rejected)

@@ -185,3 +185,23 @@ def test_a_file_over_the_limit_answers_413_and_writes_nothing(manager_futian, se
     assert response.status_code == 413
     assert response.json() == {"detail": f"the file is {len(text.encode())} bytes; uploads are limited to 100 bytes: split it"}
     assert Station.objects.count() == 0
+
+
+def test_an_upload_past_the_row_limit_is_refused_whole(manager_futian, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    before = registry_state()
+
+    response = upload(manager_futian, HEADER + FUTIAN_ROWS)
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("the file has more than 1 rows (the limit of this import); split it")
+    assert registry_state() == before
+
+
+def test_the_answer_counts_every_rejected_row_and_lists_the_first_thousand(manager_futian):
+    rows = "".join(f"NS-{i},南山驿站,113.9300,22.5330,,\n" for i in range(1005))
+
+    body = upload(manager_futian, HEADER + rows).json()
+
+    assert (body["rejected"], len(body["errors"])) == (1005, 1000)
+    assert body["detail"] == "import aborted: 1005 rows rejected, nothing written (fix them, or use skip_invalid=true)"

@@ -245,3 +245,30 @@ def test_it_refuses_to_start_when_the_rejects_report_cannot_be_written(tmp_path)
             rejects=str(tmp_path / "nowhere" / "r.csv"))
 
     assert not Station.objects.exists()
+
+
+def test_the_rejects_report_holds_every_rejected_row_however_many(tmp_path, monkeypatch):
+    from stations.imports import importer
+
+    monkeypatch.setattr(importer, "MAX_KEPT_REJECTS", 5)  # what the import keeps in memory
+    path = tmp_path / "many.csv"
+    path.write_text("external_id,name,lon,lat\n" + "".join(f"R{i},x,0,0\n" for i in range(300)) + "OK,好,114.05,22.54\n", encoding="utf-8")
+
+    out, err = run(path, kind="rest_station", coordsys="wgs84", source="x", skip_invalid=True)
+
+    report = tmp_path / "many.csv.rejects.csv"
+    assert out == f"imported 1 stations (created 1, updated 0, unchanged 0), 300 rows rejected: see {report}\n"
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        assert [int(r["row"]) for r in csv.DictReader(handle)] == list(range(2, 302))
+    assert "... and 280 more rejected rows" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.csv", "many.csv.rejects.csv"]  # no temporary file left
+
+
+def test_an_aborted_import_leaves_no_rejects_report(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("external_id,name,lon,lat\nR1,x,0,0\n", encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        run(path, kind="rest_station", coordsys="wgs84", source="x")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
