@@ -19,7 +19,9 @@ run: $(VENV)/.installed
 	@echo "  Managers and planners: a token from '$(BIN)/python manage.py create_manager NAME --organisation 福田区'"
 	@echo "  (add --role planner for the planner page http://$(HOST):$(PORT)/planning/)"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/ (a login from '$(BIN)/python manage.py createsuperuser')"
+	@echo "  Large uploads are imported by the background worker started here (manage.py run_import_jobs --loop)."
 	@echo ""
+	$(BIN)/python manage.py run_import_jobs --loop & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite (SQLite unless DATABASE_URL says otherwise).

@@ -159,6 +159,23 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # The most rows an upload may hold: more stop its import (nothing written). Memory of an import
 # grows with its rows (its duplicate checks, ~0.2 KB a row), so this bounds it.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
+# Uploads up to this size are imported within the request (200); larger ones become background
+# jobs (202, run by `manage.py run_import_jobs`). At 1 MB the slowest format (an .xlsx with a
+# formula) still imports in a few seconds: see bench/bench_uploads.py.
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 1024 * 1024)
+# Where queued uploads wait for their job: a folder every app server and worker can read (the
+# "imports" storage below; any Django storage backend works).
+IMPORT_UPLOAD_ROOT = Path(env_str("IMPORT_UPLOAD_ROOT", str(BASE_DIR / "var" / "imports")))
+# A running job whose worker has not written for this long is marked failed (its worker died;
+# nothing was written). Workers write every second on PostgreSQL.
+IMPORT_JOB_LOST_AFTER_S = env_int("IMPORT_JOB_LOST_AFTER_S", 600)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # photos, under MEDIA_ROOT
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Not under MEDIA_ROOT, which may be served to anyone: uploads hold the unions' phone lists.
+    "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": IMPORT_UPLOAD_ROOT}},
+}
 
 # Photos a station may have (a manager deletes one to add another: 409 past it).
 MAX_PHOTOS_PER_STATION = env_int("MAX_PHOTOS_PER_STATION", 20)

@@ -2,6 +2,8 @@
 `import_stations` command, with the uploader's jurisdiction checked row by row and a history
 entry per written station."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 
 from stations.errors import BadRequest, PayloadTooLarge
@@ -10,22 +12,39 @@ from stations.models import Account, Station
 from stations.imports.history import ImportHistory
 from stations.imports.readers import guess_format, read_table
 from stations.imports.rows import StationValues
+from stations.imports.table import Table
 from stations.imports.importer import ImportAborted, ImportOptions, ImportReport, import_stations
 from stations.accounts.jurisdiction import jurisdiction_of
 
 MAX_LISTED_ERRORS = 1000  # = importer.MAX_KEPT_REJECTS; the answer counts the rest
 
 
-def import_upload(account: Account, upload, *, coordsys: str, kind: str | None, fmt: str | None, dry_run: bool, skip_invalid: bool) -> dict:
-    """The import's report as JSON. Raises BadRequest carrying the row-numbered errors when rows
-    are rejected and ``skip_invalid`` is off (nothing is written then)."""
+def check_upload(upload, fmt: str | None) -> str:
+    """The upload's format (named, or from its file name); PayloadTooLarge over the limit,
+    ImportFileError when the format cannot be told."""
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise PayloadTooLarge(f"the file is {upload.size} bytes; uploads are limited to {size_text(limit)}: split it")
+    return fmt or guess_format(upload.name or "")
+
+
+def import_upload(account: Account, upload, *, coordsys: str, kind: str | None, fmt: str | None, dry_run: bool, skip_invalid: bool) -> dict:
+    """The import's report as JSON, at once (the request waits for it). Raises BadRequest
+    carrying the row-numbered errors when rows are rejected and ``skip_invalid`` is off
+    (nothing is written then)."""
+    table = read_table(upload.file, check_upload(upload, fmt))
+    return import_into_organisation(account, table, coordsys=coordsys, kind=kind, dry_run=dry_run, skip_invalid=skip_invalid)
+
+
+def import_into_organisation(
+    account: Account, table: Table, *, coordsys: str, kind: str | None, dry_run: bool, skip_invalid: bool,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """Import ``table`` into the account's organisation's source, as import_upload describes;
+    ``progress(n)`` is called as rows are read (background jobs report it)."""
     organisation = account.organisation
     jurisdiction = jurisdiction_of(organisation)
     source = organisation.source_name
-    table = read_table(upload.file, fmt or guess_format(upload.name or ""))
 
     # Stations of this source that someone (a parent union) has since moved outside the
     # uploader's area: the upload must not change them either.
@@ -46,7 +65,7 @@ def import_upload(account: Account, upload, *, coordsys: str, kind: str | None, 
         max_rows=settings.IMPORT_MAX_ROWS,
     )
     try:
-        report = import_stations(table, options, extra_check=in_jurisdiction)
+        report = import_stations(table, options, progress=progress, extra_check=in_jurisdiction)
     except ImportAborted as exc:
         raise BadRequest(exc.report.summary_line().replace("--skip-invalid", "skip_invalid=true"), **report_json(exc.report)) from None
     return report_json(report)

@@ -2,6 +2,7 @@
 
 from stations.models.history import BatchRequest, StationChange
 from stations.models.holiday import HolidayDay
+from stations.models.import_job import ImportJob
 from stations.models.organisation import Account, ApiToken, Organisation
 from stations.models.photo import StationPhoto
 from stations.models.planning import CoverageRun, DemandDataset, DemandPoint
@@ -16,6 +17,7 @@ __all__ = [
     "DemandDataset",
     "DemandPoint",
     "HolidayDay",
+    "ImportJob",
     "Organisation",
     "Report",
     "RiderKey",
