@@ -160,9 +160,10 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # grows with its rows (its duplicate checks, ~0.2 KB a row), so this bounds it.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 # Uploads up to this size are imported within the request (200); larger ones become background
-# jobs (202, run by `manage.py run_import_jobs`). At 1 MB the slowest format (an .xlsx with a
-# formula) still imports in a few seconds: see bench/bench_uploads.py.
-IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 1024 * 1024)
+# jobs (202, run by `manage.py run_import_jobs`). At 256 KB the slowest format (an .xlsx with a
+# formula, ~6,000 rows) still imports in a few seconds, far from gunicorn's 30 s worker timeout
+# (bench/bench_uploads.py --parts sync); a district's own table is usually a few dozen KB.
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 256 * 1024)
 # Where queued uploads wait for their job: a folder every app server and worker can read (the
 # "imports" storage below; any Django storage backend works).
 IMPORT_UPLOAD_ROOT = Path(env_str("IMPORT_UPLOAD_ROOT", str(BASE_DIR / "var" / "imports")))

@@ -37,8 +37,8 @@ def upload(
     answer lists every rejected row with its number and reason (the first 1,000; `rejected`
     counts them all).
 
-    A file of up to 1 MB is imported at once: 200 with the report (400 with it when rows are
-    rejected). A larger one (up to 20 MB and 1,000,000 rows) is imported in the background: 202
+    A file of up to 256 KB (by default) is imported at once: 200 with the report (400 with it when
+    rows are rejected). A larger one (up to 20 MB and 1,000,000 rows) is imported in the background: 202
     with the job, and `Location: /api/v1/manage/imports/{id}`; poll that until its `status` is
     `done` or `failed`."""
     accepted = import_jobs.accept_upload(

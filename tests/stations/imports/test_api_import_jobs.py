@@ -177,10 +177,10 @@ def test_small_uploads_are_still_answered_at_once(manager_futian, settings):
     assert ImportJob.objects.count() == 1
 
 
-def test_the_default_threshold_is_one_megabyte():
+def test_the_default_threshold_is_256_kilobytes():
     from backend import settings as project_settings  # what the environment did not override
 
-    assert project_settings.IMPORT_SYNC_MAX_BYTES == 1024 * 1024
+    assert project_settings.IMPORT_SYNC_MAX_BYTES == 256 * 1024
 
 
 def test_a_job_runs_once(manager_futian):
