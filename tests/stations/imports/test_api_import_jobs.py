@@ -9,7 +9,6 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -265,3 +264,14 @@ def test_progress_is_visible_to_other_connections_while_the_import_runs(manager_
 
     assert seen[:2] == [10, 20] and seen[-1] == 50
     assert ImportJob.objects.get(pk=job_id).status == "done"
+
+
+def test_a_deep_geojson_job_fails_saying_so(manager_futian):
+    text = '{"a":' * 100_000 + '{"type": "FeatureCollection", "features": []}' + "}" * 100_000
+    job_id = upload(manager_futian, text, name="deep.geojson").json()["id"]
+
+    run_worker()
+
+    job = manager_futian.get(f"{URL}/{job_id}").json()
+    assert (job["status"], job["result"]) == ("failed", None)
+    assert job["detail"].startswith("the GeoJSON is nested more than 64 levels deep")
