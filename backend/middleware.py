@@ -72,6 +72,8 @@ MULTIPART_ALLOWANCE_BYTES = 64 * 1024
 _UPLOADS = (
     (re.compile(r"/api/v1/manage/imports"), lambda: settings.IMPORT_MAX_UPLOAD_BYTES, "split the file"),
     (re.compile(r"/api/v1/manage/stations/[^/]+/photos"), lambda: PHOTO_MAX_UPLOAD_BYTES, "send a smaller photo"),
+    # Riders' reports and suggestions may carry a photo (anyone can have a rider key).
+    (re.compile(r"/api/v1/stations/[^/]+/reports|/api/v1/suggestions"), lambda: PHOTO_MAX_UPLOAD_BYTES, "send a smaller photo"),
 )
 
 

@@ -21,6 +21,8 @@ from stations.reports.schemas import (
 router = Router(tags=["riders"])
 
 _ERRORS = {400: ErrorOut, 401: ErrorOut, 429: ErrorOut}
+# A photo over 10 MB (413), or a body sent without a Content-Length (411): backend.middleware.
+_UPLOAD_ERRORS = {411: ErrorOut, 413: ErrorOut}
 
 
 def _address(request: HttpRequest) -> str:
@@ -37,7 +39,7 @@ def create_rider_key(request: HttpRequest):
 @router.post(
     "/stations/{station_id}/reports",
     auth=rider_auth,
-    response={200: ReportCreatedOut, 201: ReportCreatedOut, **_ERRORS, 404: ErrorOut},
+    response={200: ReportCreatedOut, 201: ReportCreatedOut, **_ERRORS, 404: ErrorOut, **_UPLOAD_ERRORS},
     summary="Confirm a station, or report a problem with it",
     openapi_extra=body_schema(ReportIn, multipart=True),
 )
@@ -56,7 +58,7 @@ def create_report(request: HttpRequest, station_id: Path[int]):
 @router.post(
     "/suggestions",
     auth=rider_auth,
-    response={201: SuggestionCreatedOut, **_ERRORS},
+    response={201: SuggestionCreatedOut, **_ERRORS, **_UPLOAD_ERRORS},
     summary="Suggest a station that is not on the map",
     openapi_extra=body_schema(SuggestionIn, multipart=True),
 )

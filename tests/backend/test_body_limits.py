@@ -103,3 +103,16 @@ def test_other_paths_and_methods_are_not_limited_here(manager_futian):
     # Bodies of other endpoints are read by Django within DATA_UPLOAD_MAX_MEMORY_SIZE.
     response = manager_futian.get(IMPORTS.replace("imports", "stations"), CONTENT_LENGTH=str(300 * MB))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stations/1/reports", "/api/v1/suggestions"])
+def test_it_refuses_a_riders_report_photo_past_the_limit_before_reading_it(client, spool, path):
+    # Anyone can have a rider key, so these are the uploads most open to a body meant to fill the disk.
+    token = client.post("/api/v1/riders").json()["rider_token"]
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+
+    response, body = post_declaring(client, path, str(300 * MB))
+
+    assert response.status_code == 413
+    assert response.json()["detail"] == f"the request is {300 * MB} bytes; POST {path} accepts files up to 10 MB ({10 * MB} bytes): send a smaller photo"
+    assert body.bytes_read == 0 and not any(spool.iterdir())
